@@ -1,0 +1,58 @@
+"""Load the plan frameworks (six pillars, the older scored framework) from frameworks/*.yaml."""
+from __future__ import annotations
+
+import pathlib
+
+from . import schema, yamlfile
+from .errors import PlanError, Pos, Problems
+from .model import Framework, FrameworkNode, Level
+
+
+def load_frameworks(directory: pathlib.Path, problems: Problems) -> dict[str, Framework]:
+    out: dict[str, Framework] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            doc = yamlfile.load(path)
+        except PlanError as exc:
+            problems.add(exc.problem)
+            continue
+        found = schema.check(doc, "framework")
+        if found:
+            for p in found:
+                problems.add(p)
+            continue
+        data = doc.data
+        if data["id"] != path.stem:
+            problems.error(doc.pos(("id",)), f"架構代稱「{data['id']}」與檔名「{path.stem}」不同。",
+                           "請讓 id 與檔名（不含 .yaml）相同。")
+            continue
+        nodes: dict[str, FrameworkNode] = {}
+        levels = [Level(lv["name"], lv["numbering"]) for lv in data["levels"]]
+
+        def build(raw_list, depth, parent, base):
+            result = []
+            for index, raw in enumerate(raw_list, 1):
+                node = FrameworkNode(code=raw["code"], title=raw["title"], depth=depth,
+                                     points=raw.get("points"), parent=parent, index=index)
+                here = base + (index - 1,)
+                if node.code in nodes:
+                    problems.error(doc.pos(here + ("code",)), f"架構代碼「{node.code}」重複。")
+                expected = f"{parent.code}.{index}" if parent else str(index)
+                if node.code != expected:
+                    problems.error(doc.pos(here + ("code",)),
+                                   f"架構代碼應為「{expected}」（依順序），卻寫成「{node.code}」。")
+                if depth >= len(levels):
+                    problems.error(doc.pos(here), f"架構只定義了 {len(levels)} 層（levels），這裡是第 {depth + 1} 層。")
+                nodes[node.code] = node
+                node.children = build(raw.get("items", []), depth + 1, node, here + ("items",))
+                result.append(node)
+            return result
+
+        roots = build(data["items"], 0, None, ("items",))
+        out[data["id"]] = Framework(
+            id=data["id"], name=data["name"], description=data.get("description", ""), levels=levels,
+            measure_numbering=data["measure_numbering"], columns=dict(data["columns"]),
+            roots=roots, nodes=nodes, path=path)
+    if not out and not problems.errors:
+        problems.error(Pos(directory), "找不到任何計畫架構檔（frameworks/*.yaml）。")
+    return out

@@ -1,0 +1,257 @@
+"""Load and validate every agency and plan under plans/, collecting every problem.
+
+plans/<agency-slug>/agency.yaml      the agency and its units
+plans/<agency-slug>/<ROC year>.yaml  one plan per year
+"""
+from __future__ import annotations
+
+import difflib
+import pathlib
+import re
+from dataclasses import dataclass
+
+from . import lint, schema, yamlfile
+from .errors import PlanError, Pos, Problems
+from .model import Agency, Framework, Group, Item, Measure, Opening, Pillar, Plan, Section, Unit
+from .yamlfile import Doc
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+YEAR_FILE = re.compile(r"[0-9]{2,3}")
+DEFAULT_OPENING = "訂定「提升服務計畫」"
+
+
+@dataclass
+class Content:
+    """Everything loaded from plans/: agencies with their plans, newest first."""
+
+    agencies: list[Agency]
+    plans: list[Plan]
+
+
+def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], problems: Problems) -> Content:
+    agencies: list[Agency] = []
+    plans: list[Plan] = []
+    if not plans_dir.is_dir():
+        problems.error(Pos(plans_dir), "找不到計畫目錄。", "請建立 plans/ 目錄，或在 site.toml 設定 plans_dir。")
+        return Content([], [])
+    for entry in sorted(plans_dir.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file():
+            problems.error(Pos(entry), "plans/ 目錄下只能放機關目錄。",
+                           "請把計畫檔放在 plans/<機關代稱>/<民國年>.yaml。")
+            continue
+        if not SLUG.fullmatch(entry.name):
+            problems.error(Pos(entry), f"機關目錄名稱「{entry.name}」不能當作網址代稱。",
+                           "請只用小寫英文字母、數字與連字號，例如 kaohsiung-senior-center。")
+            continue
+        agency = _load_agency(entry, problems)
+        if agency is None:
+            continue
+        agencies.append(agency)
+        for path in sorted(entry.iterdir()):
+            if path.name == "agency.yaml" or path.name.startswith("."):
+                continue
+            if path.suffix == ".yml":
+                problems.error(Pos(path), "副檔名請用 .yaml。", f"請把檔案改名為 {path.stem}.yaml。")
+                continue
+            if path.suffix != ".yaml" or not YEAR_FILE.fullmatch(path.stem):
+                problems.error(Pos(path), "不認得的檔案：計畫檔的檔名必須是民國年，例如 114.yaml。",
+                               "若這不是計畫檔，請移出 plans/ 目錄。")
+                continue
+            plan = _load_plan(path, agency, frameworks, problems)
+            if plan is not None:
+                plans.append(plan)
+    for agency in agencies:
+        agency.plans = sorted((p for p in plans if p.agency is agency), key=lambda p: -p.year)
+        if not agency.plans:
+            problems.warn(Pos(agency.path), f"機關「{agency.name}」還沒有任何計畫檔。",
+                          "請用 python build.py new 建立計畫。")
+    lint.check_site(agencies, plans, problems)
+    return Content(agencies, plans)
+
+
+def _load_doc(path: pathlib.Path, kind: str, problems: Problems) -> Doc | None:
+    try:
+        doc = yamlfile.load(path)
+    except PlanError as exc:
+        problems.add(exc.problem)
+        return None
+    found = schema.check(doc, kind)
+    found += lint.check_text(doc)
+    for p in found:
+        problems.add(p)
+    return None if any(p.is_error for p in found) else doc
+
+
+def _load_agency(directory: pathlib.Path, problems: Problems) -> Agency | None:
+    path = directory / "agency.yaml"
+    if not path.exists():
+        problems.error(Pos(directory), "機關目錄缺少 agency.yaml。", "請用 python build.py new-agency 建立機關資料。")
+        return None
+    doc = _load_doc(path, "agency", problems)
+    if doc is None:
+        return None
+    data = doc.data
+    units: list[Unit] = []
+    for i, raw in enumerate(data["units"]):
+        unit = Unit(raw["name"], raw["slug"], raw.get("description", ""), doc.pos(("units", i)))
+        for other in units:
+            if other.name == unit.name:
+                problems.error(doc.pos(("units", i, "name")), f"單位名稱「{unit.name}」重複（第 {other.pos.line} 行已列出）。")
+            if other.slug == unit.slug:
+                problems.error(doc.pos(("units", i, "slug")), f"單位代稱「{unit.slug}」重複（第 {other.pos.line} 行已使用）；代稱決定網址，不能重複。")
+        units.append(unit)
+    return Agency(slug=directory.name, name=data["name"], full_name=data["full_name"],
+                  government=data["government"], parent=data.get("parent", ""),
+                  contact=dict(data.get("contact", {})), units=units, path=path)
+
+
+class _PlanReader:
+    """Turns one validated plan document into a Plan, reporting unknown codes and units."""
+
+    def __init__(self, doc: Doc, agency: Agency, framework: Framework, problems: Problems) -> None:
+        self.doc, self.agency, self.framework, self.problems = doc, agency, framework, problems
+        self.seen_codes: dict[str, Pos] = {}
+
+    def units(self, path, inherited: list[Unit]) -> list[Unit]:
+        names = self.doc.data
+        for key in path:
+            names = names[key]
+        if "units" not in names:
+            return inherited
+        out = []
+        for i, name in enumerate(names["units"]):
+            unit = self.agency.unit(name)
+            if unit is None:
+                known = [u.name for u in self.agency.units]
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.3)
+                hint = f"您是不是要寫「{close[0]}」？" if close else ""
+                hint += f"{self.agency.name}的單位有：{'、'.join(known)}。若是新單位，請先加到 {yamlfile_path(self.agency)}。"
+                self.problems.error(self.doc.pos(tuple(path) + ("units", i)), f"不認得的單位「{name}」。", hint)
+            elif unit not in out:
+                out.append(unit)
+        return out
+
+    def node(self, path, depth: int, parent_code: str | None):
+        raw = self._at(path)
+        code = str(raw["code"])
+        pos = self.doc.pos(tuple(path) + ("code",))
+        node = self.framework.nodes.get(code)
+        level = self.framework.levels[depth].name if depth < len(self.framework.levels) else "項目"
+        if node is None or node.depth != depth:
+            choices = [c for c, n in self.framework.nodes.items() if n.depth == depth
+                       and (parent_code is None or c.startswith(parent_code + "."))]
+            self.problems.error(pos, f"架構「{self.framework.name}」沒有{level}代碼「{code}」。",
+                                f"可用的代碼：{'、'.join(choices)}。" if choices else "")
+            return None
+        if parent_code is not None and node.parent.code != parent_code:
+            self.problems.error(pos, f"代碼「{code}」不屬於上一層的「{parent_code}」。",
+                                f"請確認縮排，或把代碼改成「{parent_code}.」開頭。")
+            return None
+        if code in self.seen_codes:
+            self.problems.error(pos, f"代碼「{code}」在本計畫中重複（第 {self.seen_codes[code].line} 行已使用）。",
+                                "同一個服務項目請寫在一起。")
+            return None
+        self.seen_codes[code] = pos
+        return node
+
+    def _at(self, path):
+        value = self.doc.data
+        for key in path:
+            value = value[key]
+        return value
+
+    def measures(self, path, inherited: list[Unit], deadline: str) -> list[Measure]:
+        out = []
+        for i, raw in enumerate(self._at(path)):
+            here = tuple(path) + (i,)
+            if isinstance(raw, str):
+                out.append(Measure(raw, inherited, deadline, self.doc.pos(here)))
+            else:
+                out.append(Measure(raw["text"], self.units(here, inherited), raw.get("deadline", deadline),
+                                   self.doc.pos(here)))
+        return out
+
+    def read(self) -> Plan | None:
+        data, doc = self.doc.data, self.doc
+        content_units = self.units(("content",), [])
+        pillars = []
+        for pi, raw_pillar in enumerate(data["content"]["pillars"]):
+            ppath = ("content", "pillars", pi)
+            pnode = self.node(ppath, 0, None)
+            punits = self.units(ppath, content_units)
+            items = []
+            for ii, raw_item in enumerate(raw_pillar["items"]):
+                ipath = ppath + ("items", ii)
+                inode = self.node(ipath, 1, pnode.code if pnode else None)
+                iunits = self.units(ipath, punits)
+                ideadline = raw_item.get("deadline", "")
+                groups = []
+                if "measures" in raw_item:
+                    groups.append(Group("", "", None, "", self.measures(ipath + ("measures",), iunits, ideadline),
+                                        [], doc.pos(ipath + ("measures",))))
+                for gi, raw_group in enumerate(raw_item.get("groups", [])):
+                    gpath = ipath + ("groups", gi)
+                    gcode = ""
+                    if "code" in raw_group and inode is not None:
+                        gnode = self.node(gpath, 2, inode.code)
+                        gcode = gnode.code if gnode else ""
+                    gunits = self.units(gpath, iunits)
+                    measures = (self.measures(gpath + ("measures",), gunits, raw_group.get("deadline", ideadline))
+                                if "measures" in raw_group else [])
+                    groups.append(Group(raw_group.get("heading", ""), gcode, raw_group.get("points"),
+                                        raw_group.get("intro", ""), measures, [], doc.pos(gpath)))
+                if inode is not None:
+                    items.append(Item(inode.code, raw_item.get("title", inode.title), raw_item.get("points"),
+                                      raw_item.get("intro", ""), groups, iunits, inode, doc.pos(ipath)))
+            if pnode is not None:
+                pillars.append(Pillar(pnode.code, raw_pillar.get("title", pnode.title), raw_pillar.get("points"),
+                                      items, pnode, doc.pos(ppath)))
+        opening = None
+        if "opening" in data["content"]:
+            raw = data["content"]["opening"]
+            ounits = self.units(("content", "opening"), content_units)
+            omeasures = self.measures(("content", "opening", "measures"), ounits, "") if "measures" in raw else []
+            opening = Opening(raw.get("title", DEFAULT_OPENING), raw["focus"], omeasures, ounits)
+        sections = [Section(s["title"], s.get("body", ""), bool(s.get("content")), doc.pos(("sections", i)))
+                    for i, s in enumerate(data["sections"])]
+        columns = dict(self.framework.columns)
+        columns.update(data.get("columns", {}))
+        return Plan(agency=self.agency, year=data["year"], title=data["title"], framework=self.framework,
+                    published=data.get("published", ""), columns=columns, sections=sections,
+                    note=data["content"].get("note", ""), opening=opening, pillars=pillars,
+                    path=doc.path, raw=data)
+
+
+def yamlfile_path(agency: Agency) -> str:
+    return f"plans/{agency.slug}/agency.yaml"
+
+
+def _load_plan(path: pathlib.Path, agency: Agency, frameworks: dict[str, Framework],
+               problems: Problems) -> Plan | None:
+    doc = _load_doc(path, "plan", problems)
+    if doc is None:
+        return None
+    data = doc.data
+    ok = True
+    if str(data["year"]) != path.stem:
+        problems.error(doc.pos(("year",)), f"年度 {data['year']} 與檔名 {path.name} 不同。",
+                       f"請把 year 改成 {path.stem}，或把檔案改名為 {data['year']}.yaml。")
+        ok = False
+    framework = frameworks.get(data["framework"])
+    if framework is None:
+        problems.error(doc.pos(("framework",)), f"不認得的計畫架構「{data['framework']}」。",
+                       f"可用的架構：{'、'.join(sorted(frameworks))}（見 frameworks/ 目錄）。")
+        return None
+    content_sections = [i for i, s in enumerate(data["sections"]) if s.get("content")]
+    for extra in content_sections[1:]:
+        problems.error(doc.pos(("sections", extra, "content")), "只能有一個章節標示 content: true。")
+        ok = False
+    before = len(problems.errors)
+    plan = _PlanReader(doc, agency, framework, problems).read()
+    if len(problems.errors) > before or not ok:
+        return None
+    lint.number_plan(plan)
+    lint.check_plan(plan, doc, problems)
+    return plan

@@ -1,0 +1,207 @@
+"""Read one YAML file safely, keeping the line and column of every key and value.
+
+What this reader refuses, each with a message for editors (PyYAML alone would accept
+most of these silently): bytes that are not UTF-8 (a UTF-8 BOM is fine), duplicate keys,
+anchors and aliases, explicit tags, non-string keys, tabs in indentation.
+Scalars get YAML 1.2 core types only: `true`/`false`, decimal integers and `null`;
+everything else (`no`, `on`, `1.1`, `2025-01-15`, `12:30`) stays a string, so a field
+gets exactly the type the schema asks for or a clear error.
+"""
+from __future__ import annotations
+
+import pathlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import PlanError, Pos
+
+PathKey = tuple  # a path of keys and indexes from the root, e.g. ("content", "pillars", 0)
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+@dataclass
+class Doc:
+    """A loaded YAML file: plain Python data, and where each part of it came from."""
+
+    path: pathlib.Path
+    data: Any
+    lines: list[str]
+    value_pos: dict[PathKey, Pos] = field(default_factory=dict)
+    key_pos: dict[PathKey, Pos] = field(default_factory=dict)
+
+    def pos(self, path: PathKey = ()) -> Pos:
+        """Where the value at `path` starts (or its nearest existing parent)."""
+        path = tuple(path)
+        while path not in self.value_pos and path:
+            path = path[:-1]
+        return self.value_pos.get(path, Pos(self.path, 1, 1))
+
+    def key(self, path: PathKey) -> Pos:
+        """Where the key naming `path` starts; the value's place for list items."""
+        return self.key_pos.get(tuple(path)) or self.pos(path)
+
+
+class _Loader(yaml.SafeLoader):
+    """A composer that refuses anchors, aliases and tags before they are resolved."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "不支援 YAML 錨點與別名（& 與 *）；請把內容直接寫出來。",
+                           "Anchors and aliases are not allowed; write the content out.")
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!" and not getattr(event, "implicit", (True,))[0] if isinstance(
+                getattr(event, "implicit", None), tuple) else tag and tag not in ("!",) and not getattr(event, "implicit", True):
+            raise _Refused(event.start_mark, f"不支援 YAML 標籤（{tag}）；請移除「!」開頭的標記。",
+                           "Explicit tags are not allowed.")
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, mark, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.mark, self.message, self.hint = mark, message, hint
+
+
+def read_text(path: pathlib.Path) -> str:
+    """The file's text as UTF-8, or a PlanError that says what the encoding looks like."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanError(Pos(path), f"無法讀取檔案（{exc.strerror}）。") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError(Pos(path), "檔案是 UTF-16 編碼；本系統只讀 UTF-8。",
+                        "請用編輯器「另存新檔」並選擇 UTF-8 編碼。 Re-save the file as UTF-8.")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")) + 1
+        guess = ""
+        for enc, label in (("cp950", "Big5"), ("gb18030", "GB18030")):
+            try:
+                raw.decode(enc)
+                guess = f"，看起來是 {label} 編碼（舊版編輯器常見）"
+                break
+            except UnicodeDecodeError:
+                continue
+        raise PlanError(Pos(path, line, col), f"檔案不是 UTF-8 編碼{guess}。",
+                        "請用編輯器「另存新檔」並選擇 UTF-8 編碼。 Re-save the file as UTF-8.") from None
+    return text
+
+
+def load(path: pathlib.Path) -> Doc:
+    """Load one YAML file into a Doc, or raise PlanError with file:line:column."""
+    text = read_text(path)
+    lines = text.splitlines()
+    tab = _tab_indent(lines)
+    if tab:
+        raise PlanError(Pos(path, tab, 1), "縮排使用了 Tab 字元；YAML 只能用空白縮排。",
+                        "請把行首的 Tab 換成空白（建議每層兩個空白）。 Indent with spaces, not tabs.")
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except _Refused as exc:
+        raise PlanError(_pos(path, exc.mark), exc.message, exc.hint) from None
+    except yaml.MarkedYAMLError as exc:
+        raise PlanError(_pos(path, exc.problem_mark or exc.context_mark), *_explain(exc)) from None
+    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+        mark = getattr(exc, "position", None)
+        pos = Pos(path)
+        if mark is not None:
+            before = text[:mark]
+            pos = Pos(path, before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1)
+        raise PlanError(pos, "檔案含有不能使用的控制字元。",
+                        "請刪除這個看不見的字元後再存檔。 Remove the control character.") from None
+    if node is None:
+        raise PlanError(Pos(path), "檔案是空的。", "請參考 README 的範例填寫內容。")
+    doc = Doc(path=path, data=None, lines=lines)
+    doc.data = _convert(node, (), doc)
+    return doc
+
+
+def _tab_indent(lines: list[str]) -> int:
+    for number, line in enumerate(lines, 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip() and not line.lstrip().startswith("#"):
+            return number
+    return 0
+
+
+def _pos(path: pathlib.Path, mark) -> Pos:
+    if mark is None:
+        return Pos(path)
+    return Pos(path, mark.line + 1, mark.column + 1)
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    english = f"YAML: {context + ' ' if context else ''}{problem}".strip()
+    if "mapping values are not allowed" in problem:
+        return ("這裡不能出現「: 」（冒號加空白）。", "文字中若有「: 」，請用引號把整段文字包起來，或改用全形冒號「：」。 " + english)
+    if "could not find expected ':'" in problem:
+        return ("缺少「: 」：這一行看起來是欄位，但沒有冒號。", "欄位請寫成「名稱: 內容」，或檢查上一行的縮排。 " + english)
+    if "quoted scalar" in context and "end of stream" in problem:
+        return ("引號沒有成對：從這裡開始的引號到檔案結尾都沒有結束。", "請補上結尾的引號。 " + english)
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return ("縮排不一致：這一行的縮排與同一層的其他行不同。", "同一層的欄位請對齊；清單項目以「- 」開頭。 " + english)
+    if "did not find expected '-' indicator" in problem:
+        return ("清單的縮排不一致：這一行應以「- 」開頭或與上一層對齊。", english)
+    if "found character '\\t'" in problem or "found character '\t'" in problem:
+        return ("這裡有 Tab 字元；YAML 只能用空白。", "請把 Tab 換成空白。 " + english)
+    if "found undefined alias" in problem or "found unacceptable character" in problem:
+        return ("檔案含有不能使用的字元。", english)
+    if "expected alphabetic or numeric character" in problem:
+        return ("「*」或「&」開頭的文字會被 YAML 當成別名或錨點。", "請用引號把這段文字包起來。 " + english)
+    if "found character that cannot start any token" in problem:
+        return ("這個字元不能放在值的開頭（例如 @、`、%）。", "請用引號把整段文字包起來。 " + english)
+    return ("YAML 語法錯誤。", english)
+
+
+def _convert(node: Node, path: PathKey, doc: Doc) -> Any:
+    doc.value_pos[path] = _pos(doc.path, node.start_mark)
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, SequenceNode):
+        return [_convert(child, path + (i,), doc) for i, child in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_pos = _pos(doc.path, key_node.start_mark)
+            if not isinstance(key_node, ScalarNode) or key_node.style is None and _scalar(key_node) is not None \
+                    and not isinstance(_scalar(key_node), str):
+                raise PlanError(key_pos, "欄位名稱必須是文字。", "Keys must be strings.")
+            key = key_node.value
+            if key == "<<":
+                raise PlanError(key_pos, "不支援 YAML 合併鍵（<<）；請把內容直接寫出來。")
+            if key in out:
+                first = doc.key_pos[path + (key,)]
+                raise PlanError(key_pos, f"欄位「{key}」重複（第 {first.line} 行已經有了）。",
+                                "同一層的欄位名稱不能重複；請刪除或合併其中一個。 Duplicate key.")
+            doc.key_pos[path + (key,)] = key_pos
+            out[key] = _convert(value_node, path + (key,), doc)
+        return out
+    raise PlanError(_pos(doc.path, node.start_mark), "無法辨識的 YAML 內容。")
+
+
+def _scalar(node: ScalarNode) -> Any:
+    if node.style:  # quoted or block scalar: always text
+        return node.value
+    value = node.value
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.fullmatch(value):
+        return int(value)
+    return value
