@@ -270,11 +270,12 @@ def _batches(args: list[str]) -> Iterator[list[str]]:
     batch: list[str] = []
     size = 0
     for a in args:
-        if batch and (size + len(a) + 1 > _VNU_MAX_ARGS_CHARS or len(batch) >= _VNU_MAX_FILES):
+        n = len(os.fsencode(a)) + 1
+        if batch and (size + n > _VNU_MAX_ARGS_CHARS or len(batch) >= _VNU_MAX_FILES):
             yield batch
             batch, size = [], 0
         batch.append(a)
-        size += len(os.fsencode(a)) + 1
+        size += n
     if batch:
         yield batch
 

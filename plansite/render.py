@@ -1,0 +1,99 @@
+"""Jinja environment and rendering of every page and feed to bytes."""
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+
+import jinja2
+
+from . import markdown, site as site_mod
+from .config import Config
+from .site import Page, SiteModel
+
+
+@dataclass(frozen=True)
+class OutFile:
+    path: str       # relative to the output root, forward slashes
+    data: bytes
+
+
+def environment(config: Config) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(config.path("templates"))),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown.md_to_html
+    env.filters["md_inline"] = markdown.md_inline
+    env.filters["number_label"] = site_mod.number_label
+    env.filters["plan_date"] = plan_date
+    env.filters["feed_date"] = lambda _year, plans: max((plan_date(p) for p in plans), default="")
+    return env
+
+
+def plan_date(plan) -> str:
+    """An Atom date for a plan: its published date, else 1 January of its year (never the clock)."""
+    day = plan.published or f"{plan.year + 1911}-01-01"
+    return f"{day}T00:00:00+08:00"
+
+
+def relative(from_page: str, target: str) -> str:
+    """A link from the page at out_path `from_page` to site URL `target`, working from disk too."""
+    target, _, fragment = target.partition("#")
+    if target == "" and fragment and from_page:
+        return "#" + fragment
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    base = posixpath.dirname(from_page)
+    rel = posixpath.relpath(target, base or ".")
+    return rel + ("#" + fragment if fragment else "")
+
+
+def render_site(model: SiteModel, config: Config) -> list[OutFile]:
+    env = environment(config)
+    base_url = config.base_url
+    files: list[OutFile] = []
+    for page in model.pages:
+        template = env.get_template(f"pages/{page.kind}.html")
+        html = template.render(**_context(page, model, config, base_url))
+        files.append(OutFile(page.out_path, html.encode("utf-8")))
+    ctx = {"site": model, "config": config, "base_url": base_url, "urls": model.urls,
+           "abs": lambda url: base_url + url, "pages": [p for p in model.pages if p.in_sitemap]}
+    files.append(OutFile("sitemap.xml", env.get_template("feeds/sitemap.xml").render(**ctx).encode("utf-8")))
+    files.append(OutFile("feed.xml", env.get_template("feeds/feed.xml").render(**ctx).encode("utf-8")))
+    files.append(OutFile("robots.txt", env.get_template("feeds/robots.txt").render(**ctx).encode("utf-8")))
+    files.append(OutFile("search-index.json", _search_index(model)))
+    return files
+
+
+def _context(page: Page, model: SiteModel, config: Config, base_url: str) -> dict:
+    def link(url: str) -> str:
+        if page.kind == "notfound" and base_url:
+            return base_url + url  # the 404 page is served at any address: links must not be relative
+        return relative(page.out_path, url)
+
+    canonical = base_url + page.url if base_url else ""
+    return {"page": page, "site": model, "config": config, "link": link, "canonical": canonical,
+            "urls": model.urls, **page.data}
+
+
+def _search_index(model: SiteModel) -> bytes:
+    """One entry per measure and per plan section, for the client-side search page."""
+    entries = []
+    for plan in model.plans:
+        url = site_mod.plan_url(plan)
+        title = plan.full_title
+        for section in plan.sections:
+            if section.body:
+                entries.append({"u": url, "t": title, "h": section.short_title,
+                                "x": markdown.plain_text(section.body)})
+        for pillar, item, group, measure in plan.measures():
+            heading = item.title if not group.heading else f"{item.title}｜{group.heading}"
+            entries.append({"u": url + f"#i{item.code.replace('.', '-')}", "t": title, "h": heading,
+                            "x": markdown.plain_text(measure.text),
+                            "n": "、".join(u.name for u in measure.units)})
+    return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -1,0 +1,64 @@
+"""Write the output atomically: a sibling staging folder, then one swap."""
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import tempfile
+
+from .errors import BuildFailed, Pos, Problems
+
+
+def publish(out_dir: pathlib.Path, files, static_dir: pathlib.Path) -> None:
+    """Fill a staging folder beside `out_dir` and swap it in only when everything is written.
+
+    Two files claiming one path is an error, never a silent overwrite. On any failure the
+    previous output stays untouched and the staging folder is removed.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        seen: set[str] = set()
+        if static_dir.is_dir():
+            for source in sorted(static_dir.rglob("*")):
+                if source.is_file():
+                    rel = "static/" + source.relative_to(static_dir).as_posix()
+                    _claim(rel, seen)
+                    target = staging / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, target)
+        for f in files:
+            _claim(f.path, seen)
+            target = staging / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f.data)
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _claim(path: str, seen: set[str]) -> None:
+    key = path.lower()
+    if key in seen:
+        problems = Problems()
+        problems.error(Pos(pathlib.Path(path)), f"兩個頁面使用同一個網址「{path}」。",
+                       "請檢查機關或單位代稱是否重複。 Two pages claim one URL.")
+        raise BuildFailed(problems)
+    seen.add(key)
+
+
+def _swap(staging: pathlib.Path, out_dir: pathlib.Path) -> None:
+    os.chmod(staging, 0o755)
+    if not out_dir.exists():
+        os.replace(staging, out_dir)
+        return
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    os.replace(out_dir, old)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        os.replace(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
