@@ -38,6 +38,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = ERROR
+    blocking: bool = True   # False: later checks of the same file can still run (e.g. an unknown key)
 
     def __str__(self) -> str:
         text = f"{self.pos}: {self.severity}：{self.message}"

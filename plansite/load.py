@@ -81,7 +81,7 @@ def _load_doc(path: pathlib.Path, kind: str, problems: Problems) -> Doc | None:
     found += lint.check_text(doc)
     for p in found:
         problems.add(p)
-    return None if any(p.is_error for p in found) else doc
+    return None if any(p.is_error and p.blocking for p in found) else doc
 
 
 def _load_agency(directory: pathlib.Path, problems: Problems) -> Agency | None:

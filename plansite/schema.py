@@ -18,7 +18,7 @@ from .yamlfile import Doc
 SCHEMA_DIR = pathlib.Path(__file__).resolve().parent.parent / "schema"
 
 _TYPES = {"string": "文字", "integer": "整數", "object": "欄位集合（名稱: 值）", "array": "清單（以「- 」開頭的項目）",
-          "boolean": "true 或 false", "number": "數字", "null": "空值"}
+          "boolean": "是非值（true 或 false）", "number": "數字", "null": "空值"}
 _YAML11 = {"yes", "no", "on", "off", "y", "n"}
 
 
@@ -41,7 +41,7 @@ def _field(path) -> str:
     parts = []
     for p in path:
         parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + p))
-    return "".join(parts) or "（檔案最上層）"
+    return "".join(parts) or "檔案最上層"
 
 
 def _explain(doc: Doc, e: jsonschema.ValidationError) -> list[Problem]:
@@ -56,12 +56,14 @@ def _explain(doc: Doc, e: jsonschema.ValidationError) -> list[Problem]:
         out = []
         for key in extras:
             hint = f"可用的欄位：{'、'.join(allowed)}。" if allowed else ""
-            out.append(Problem(doc.key(path + (key,)), f"不認得的欄位「{key}」（在 {name}）；這個欄位不會被使用。",
-                               hint + " Unknown key."))
+            where_text = f"（在 {name}）" if path else ""
+            out.append(Problem(doc.key(path + (key,)), f"不認得的欄位「{key}」{where_text}；這個欄位不會被使用。",
+                               hint + " Unknown key.", blocking=False))
         return out
     if v == "required":
         missing = [k for k in e.validator_value if k not in e.instance]
-        return [Problem(where, f"{name} 缺少必填欄位「{k}」。", _prop_desc(e.schema, k)) for k in missing]
+        owner = f"{name} " if path else ""
+        return [Problem(where, f"{owner}缺少必填欄位「{k}」。", _prop_desc(e.schema, k)) for k in missing]
     if v == "type":
         want = e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]
         want_text = "或".join(_TYPES.get(t, t) for t in want)

@@ -57,8 +57,7 @@ class _Loader(yaml.SafeLoader):
             raise _Refused(event.start_mark, "不支援 YAML 錨點與別名（& 與 *）；請把內容直接寫出來。",
                            "Anchors and aliases are not allowed; write the content out.")
         tag = getattr(event, "tag", None)
-        if tag and tag != "!" and not getattr(event, "implicit", (True,))[0] if isinstance(
-                getattr(event, "implicit", None), tuple) else tag and tag not in ("!",) and not getattr(event, "implicit", True):
+        if tag is not None and tag != "!":  # PyYAML leaves tag None unless the file wrote one
             raise _Refused(event.start_mark, f"不支援 YAML 標籤（{tag}）；請移除「!」開頭的標記。",
                            "Explicit tags are not allowed.")
         return super().compose_node(parent, index)
@@ -113,7 +112,7 @@ def load(path: pathlib.Path) -> Doc:
     except _Refused as exc:
         raise PlanError(_pos(path, exc.mark), exc.message, exc.hint) from None
     except yaml.MarkedYAMLError as exc:
-        raise PlanError(_pos(path, exc.problem_mark or exc.context_mark), *_explain(exc)) from None
+        raise _located(path, lines, exc) from None
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         mark = getattr(exc, "position", None)
         pos = Pos(path)
@@ -141,6 +140,36 @@ def _pos(path: pathlib.Path, mark) -> Pos:
     if mark is None:
         return Pos(path)
     return Pos(path, mark.line + 1, mark.column + 1)
+
+
+_KEY_LINE = re.compile(r"^(\s*)(- )?[^\s#'\"][^:#]*:(\s|$)")
+_OPEN_QUOTE = re.compile(r"^\s*(- )?([^:#]+:\s+)?(\"|')")
+
+
+def _located(path: pathlib.Path, lines: list[str], exc: yaml.MarkedYAMLError) -> PlanError:
+    """A parse error at the place the editor has to fix, which is not always where PyYAML stopped."""
+    mark = exc.problem_mark or exc.context_mark
+    pos = _pos(path, mark)
+    message, hint = _explain(exc)
+    # An unclosed quote swallows the following lines; point at the line that opened it.
+    for number in range(1, min(pos.line, len(lines)) + 1):
+        line = lines[number - 1]
+        match = _OPEN_QUOTE.match(line)
+        if match:
+            quote = match.group(3)
+            rest = line[match.end():]
+            if quote not in rest.replace('\\"', ""):
+                return PlanError(Pos(path, number, match.end(3)), "引號沒有成對：這一行的引號沒有結束。",
+                                 f"請在文字結尾補上 {quote}，或拿掉開頭的引號。 Unclosed quote.")
+    # A key indented deeper than the key-value line above it reads as a colon problem to PyYAML.
+    if "mapping values are not allowed" in (exc.problem or "") and 1 < pos.line <= len(lines):
+        here = lines[pos.line - 1]
+        above = next((l for l in reversed(lines[: pos.line - 1]) if l.strip() and not l.lstrip().startswith("#")), "")
+        here_key, above_key = _KEY_LINE.match(here), _KEY_LINE.match(above)
+        if here_key and above_key and len(here_key.group(1)) > len(above_key.group(1)) and above.rstrip()[-1:] != ":":
+            return PlanError(Pos(path, pos.line, 1), "縮排不一致：這一行比上一行多了縮排。",
+                             "同一層的欄位請對齊（只有在上一行以「:」結尾時才縮排）。 Inconsistent indentation.")
+    return PlanError(pos, message, hint)
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> tuple[str, str]:

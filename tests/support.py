@@ -1,0 +1,31 @@
+"""Helpers for tests: throwaway projects built from the tiny fixture project (MkDocs habit)."""
+from __future__ import annotations
+
+import pathlib
+import shutil
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+PROJECT = FIXTURES / "project"
+
+
+def make_project(tmp_path: pathlib.Path, files: dict[str, str | bytes] | None = None,
+                 plans_from: pathlib.Path | None = None, site_toml: str | None = None) -> pathlib.Path:
+    """A project in tmp_path: site.toml pointing at the repo's frameworks, templates and static,
+    plans copied from `plans_from` (the fixture project's by default), then `files` written over it."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copytree(plans_from or PROJECT / "plans", root / "plans")
+    toml = site_toml if site_toml is not None else (
+        '[site]\nname = "測試網站"\nowner = "測試機關"\nbase_url = "https://example.gov.tw/plans/"\n'
+        f'[paths]\nframeworks = "{(REPO / "frameworks").as_posix()}"\n'
+        f'templates = "{(REPO / "templates").as_posix()}"\nstatic = "{(REPO / "static").as_posix()}"\n')
+    (root / "site.toml").write_text(toml, encoding="utf-8")
+    for rel, content in (files or {}).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root

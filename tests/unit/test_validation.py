@@ -1,0 +1,161 @@
+"""The loader and validator on bad input: every file under tests/fixtures/bad/ must produce an
+error naming the file, line and column, with a message an editor understands."""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from plansite import pipeline
+from plansite.config import load_config
+from support import FIXTURES, REPO, make_project
+
+# file -> (line, column, words the message must contain)
+EXPECTED = {
+    "01-colon-in-text.yaml": (3, 15, "「: 」"),
+    "02-unclosed-quote.yaml": (3, 8, "引號沒有成對"),
+    "03-bad-indent.yaml": (4, 1, "縮排不一致"),
+    "04-tab-indent.yaml": (6, 1, "Tab"),
+    "05-duplicate-key.yaml": (5, 1, "欄位「title」重複（第 3 行"),
+    "06-anchor-alias.yaml": (17, 12, "錨點與別名"),
+    "07-wrong-type-year.yaml": (2, 7, "year 應該是整數"),
+    "08-year-mismatch.yaml": (2, 7, "年度 113 與檔名 114.yaml 不同"),
+    "09-year-out-of-range.yaml": (2, 7, "year 不能大於 200"),
+    "10-unknown-framework.yaml": (4, 12, "不認得的計畫架構「seven-pillars」"),
+    "11-unknown-pillar.yaml": (19, 13, "沒有構面代碼「7」"),
+    "12-item-not-in-pillar.yaml": (21, 17, "代碼「2.1」不屬於上一層的「1」"),
+    "13-unknown-unit.yaml": (24, 19, "不認得的單位「服務科」"),
+    "14-html-in-text.yaml": (23, 21, "HTML"),
+    "15-javascript-link.yaml": (23, 20, "javascript:"),
+    "16-typed-number.yaml": (6, 12, "請不要自行輸入編號（「壹、」）"),
+    "17-units-not-list.yaml": (24, 18, "units 應該是清單"),
+    "18-yaml11-boolean.yaml": (11, 14, "content 應該是是非值"),
+    "19-groups-and-measures.yaml": (21, 11, "不能同時有 groups 與 measures"),
+    "20-two-content-sections.yaml": (13, 14, "只能有一個章節標示 content: true"),
+    "21-measure-without-text.yaml": (16, 9, "缺少必填欄位「text」"),
+    "22-unknown-key.yaml": (5, 1, "不認得的欄位「author」"),
+    "23-missing-required.yaml": (2, 1, "缺少必填欄位「title」"),
+    "24-explicit-tag.yaml": (3, 8, "不支援 YAML 標籤"),
+    "25-published-format.yaml": (5, 12, "published 的格式不對"),
+    "26-duplicate-item.yaml": (25, 17, "代碼「1.1」在本計畫中重複（第 21 行"),
+    "27-empty-text.yaml": (14, 12, "focus 不能是空的"),
+    "28-control-char.yaml": (3, 17, "控制字元"),
+    "29-empty.yaml": (1, 1, "檔案是空的"),
+    "30-top-level-list.yaml": (1, 1, "應該是欄位集合"),
+    "31-big5.yaml": (2, 11, "Big5"),
+    "32-utf16.yaml": (1, 1, "UTF-16"),
+    "34-duplicate-unit-slug.agency.yaml": (10, 11, "單位代稱「admin-section」重複（第 7 行"),
+    "35-bad-unit-slug.agency.yaml": (10, 11, "slug 的格式不對"),
+    "36-agency-missing-units.agency.yaml": (2, 1, "缺少必填欄位「units」"),
+}
+
+
+def _target(name: str) -> str:
+    return "plans/test-agency/agency.yaml" if name.endswith(".agency.yaml") else "plans/test-agency/114.yaml"
+
+
+def _check(root: pathlib.Path) -> list[str]:
+    """The errors of checking the project at root, as an editor sees them (paths relative to it)."""
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return [str(p) for p in pipeline.check(load_config(root / "site.toml")).problems.errors]
+    finally:
+        os.chdir(cwd)
+
+
+def test_every_bad_fixture_has_an_expectation():
+    names = {p.name for p in (FIXTURES / "bad").iterdir() if ".ok." not in p.name}
+    assert names == set(EXPECTED)
+    assert len(names) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_is_reported_at_file_line_column(tmp_path, name):
+    line, col, gist = EXPECTED[name]
+    root = make_project(tmp_path, {_target(name): (FIXTURES / "bad" / name).read_bytes()})
+    text = _check(root)
+    assert text, f"{name}: no error reported"
+    where = f"{_target(name)}:{line}:{col}: 錯誤："
+    assert any(t.startswith(where) and gist in t for t in text), "\n".join(text)
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    root = make_project(tmp_path, {_target("x.yaml"): (FIXTURES / "bad" / "33-bom.ok.yaml").read_bytes()})
+    assert _check(root) == []
+
+
+def test_every_problem_in_every_file_is_reported(tmp_path):
+    bad_plan = (FIXTURES / "bad" / "13-unknown-unit.yaml").read_text(encoding="utf-8")
+    bad_plan = bad_plan.replace("year: 114", "year: 114\nauthor: 某人").replace("units: [行政課]", "units: [行政科]")
+    other = (FIXTURES / "bad" / "05-duplicate-key.yaml").read_text(encoding="utf-8").replace("year: 114", "year: 113")
+    root = make_project(tmp_path, {"plans/test-agency/114.yaml": bad_plan, "plans/test-agency/113.yaml": other})
+    text = "\n".join(_check(root))
+    assert "114.yaml:3:1: 錯誤：不認得的欄位「author」" in text
+    assert "不認得的單位「行政科」" in text and "不認得的單位「服務科」" in text
+    assert "113.yaml:5:1: 錯誤：欄位「title」重複" in text
+
+
+def test_unknown_unit_suggests_the_closest_name(tmp_path):
+    root = make_project(tmp_path, {_target("x"): (FIXTURES / "bad" / "13-unknown-unit.yaml").read_bytes()})
+    (problem,) = _check(root)
+    assert "建議：您是不是要寫「服務課」？" in problem
+
+
+def _run(root: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), *args],
+                          cwd=root, capture_output=True, text=True, encoding="utf-8")
+
+
+def test_check_command_exits_1_with_messages_and_no_traceback(tmp_path):
+    root = make_project(tmp_path, {_target("x"): (FIXTURES / "bad" / "31-big5.yaml").read_bytes()})
+    result = _run(root, "check")
+    assert result.returncode == 1
+    assert "plans/test-agency/114.yaml:2:11: 錯誤：檔案不是 UTF-8 編碼" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "檢查未通過：1 個錯誤" in result.stderr
+
+
+def test_check_command_passes_on_the_fixture_project_with_a_summary(tmp_path):
+    result = _run(make_project(tmp_path), "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("檢查通過：1 個機關、1 份計畫")
+
+
+def test_warnings_are_listed_and_strict_makes_them_fatal(tmp_path):
+    plan = (FIXTURES / "project/plans/test-agency/114.yaml").read_text(encoding="utf-8")
+    plan = plan.replace("          units: [服務課]\n", "")
+    plan = plan.replace("  - title: 計畫內容", "  - title: 其他\n  - title: 計畫內容")
+    root = make_project(tmp_path, {"plans/test-agency/114.yaml": plan,
+                                   "plans/test-agency/113.yaml": plan.replace("year: 114", "year: 113")})
+    result = _run(root, "check")
+    assert result.returncode == 0, result.stderr
+    assert "114.yaml:24:15: 警告：這項具體作法沒有負責單位。" in result.stderr
+    assert "警告：計畫沒有構面「2 重視全程意見回饋及參與" in result.stderr
+    assert "警告：章節「其他」沒有內容。" in result.stderr
+    assert "113.yaml:1:1: 警告：這是測試中心 113 年的計畫，比最新的 114 年舊。" in result.stderr
+    strict = _run(root, "check", "--strict")
+    assert strict.returncode == 1
+    assert "檢查未通過" in strict.stderr
+
+
+def test_seed_plans_pass_check():
+    result = subprocess.run([sys.executable, "build.py", "check"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("檢查通過：5 個機關、5 份計畫，0 個錯誤")
+
+
+@pytest.mark.parametrize("toml, gist", [
+    ('[site]\nowner = "x"\n', "缺少必填設定「site.name」"),
+    ('[site]\nname = "x"\nowner = "x"\nbase_url = "example.gov.tw"\n', "site.base_url"),
+    ('[site]\nname = "x"\nowner = "x"\ncolour = "red"\n', "不認得的設定「site.colour」"),
+    ('[site]\nname = 3\nowner = "x"\n', "設定「site.name」應該是文字"),
+    ('[site\nname = "x"\n', "TOML 語法錯誤"),
+])
+def test_site_toml_mistakes_name_the_key(tmp_path, toml, gist):
+    result = _run(make_project(tmp_path, site_toml=toml), "check")
+    assert result.returncode == 2
+    assert gist in result.stderr and "Traceback" not in result.stderr
