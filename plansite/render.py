@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 import posixpath
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ import jinja2
 
 from . import markdown, site as site_mod
 from .config import Config
+from .errors import BuildFailed, Pos, Problems
 from .site import Page, SiteModel
 
 
@@ -35,6 +37,23 @@ def environment(config: Config) -> jinja2.Environment:
     return env
 
 
+def _template_failure(exc: jinja2.TemplateError, config: Config, page: Page) -> BuildFailed:
+    """A template mistake as a file:line problem (the innermost template frame), not a traceback."""
+    templates = str(config.path("templates"))
+    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.startswith(templates):
+            path, line = name, tb.tb_lineno
+        tb = tb.tb_next
+    problems = Problems()
+    problems.error(Pos(pathlib.Path(path or templates), line or 1, 1),
+                   f"版型錯誤：{exc.message or exc}（產生 /{page.url} 時）。",
+                   "請檢查版型中的變數名稱與語法。 Template error.")
+    return BuildFailed(problems)
+
+
 def plan_date(plan) -> str:
     """An Atom date for a plan: its published date, else 1 January of its year (never the clock)."""
     day = plan.published or f"{plan.year + 1911}-01-01"
@@ -58,8 +77,11 @@ def render_site(model: SiteModel, config: Config) -> list[OutFile]:
     base_url = config.base_url
     files: list[OutFile] = []
     for page in model.pages:
-        template = env.get_template(f"pages/{page.kind}.html")
-        html = template.render(**_context(page, model, config, base_url))
+        try:
+            template = env.get_template(f"pages/{page.kind}.html")
+            html = template.render(**_context(page, model, config, base_url))
+        except jinja2.TemplateError as exc:
+            raise _template_failure(exc, config, page) from None
         files.append(OutFile(page.out_path, html.encode("utf-8")))
     ctx = {"site": model, "config": config, "base_url": base_url, "urls": model.urls,
            "abs": lambda url: base_url + url, "pages": [p for p in model.pages if p.in_sitemap]}

@@ -1,0 +1,61 @@
+"""A link checker over a built site on disk: every internal href/src must name an existing file,
+and every #fragment an existing id in that file."""
+from __future__ import annotations
+
+import html.parser
+import pathlib
+import posixpath
+import urllib.parse
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, int]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) is not None:
+                self.links.append((attrs[name], self.getpos()[0]))
+
+
+def parse(path: pathlib.Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(site: pathlib.Path, skip: tuple[str, ...] = ("404.html",)) -> list[str]:
+    """Every broken internal link or anchor, as 'page:line: link (reason)'."""
+    parsed = {p: parse(p) for p in sorted(site.rglob("*.html"))}
+    problems = []
+    for page, info in parsed.items():
+        rel_page = page.relative_to(site).as_posix()
+        if rel_page in skip:
+            continue
+        for link, line in info.links:
+            url = urllib.parse.urlsplit(link)
+            if url.scheme or link.startswith("//"):
+                continue  # external
+            if url.path == "":
+                target = page
+            else:
+                target = (page.parent / urllib.parse.unquote(url.path)).resolve()
+                if url.path.endswith("/"):
+                    problems.append(f"{rel_page}:{line}: {link} (directory link; does not open from disk)")
+                    continue
+            if not target.is_file():
+                problems.append(f"{rel_page}:{line}: {link} (no such file)")
+                continue
+            if not str(target).startswith(str(site.resolve())):
+                problems.append(f"{rel_page}:{line}: {link} (leaves the site)")
+                continue
+            if url.fragment:
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                if url.fragment not in ids:
+                    problems.append(f"{rel_page}:{line}: {link} (no id {url.fragment!r})")
+    return problems

@@ -1,0 +1,157 @@
+"""The built seed site: every page kind, links, byte-identical rebuilds, sub-path hosting, atomic writes."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from linkcheck import broken_links
+from support import REPO, make_project
+
+SEED_FIDELITY = REPO.parent / "shared" / "tools" / "seed_fidelity.py"
+
+
+def build(out: pathlib.Path, *args: str, cwd: pathlib.Path = REPO, env: dict | None = None,
+          config: pathlib.Path | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(REPO / "build.py")]
+    if config:
+        cmd += ["--config", str(config)]
+    cmd += ["build", "--out", str(out), "--quiet", *args]
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> pathlib.Path:
+    out = tmp_path_factory.mktemp("site") / "_site"
+    result = build(out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def digest(directory: pathlib.Path) -> dict[str, str]:
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+PAGE_KINDS = {
+    "home": "index.html",
+    "agencies": "agencies/index.html",
+    "years": "years/index.html",
+    "agency": "agencies/kaohsiung-senior-center/index.html",
+    "plan": "agencies/kaohsiung-senior-center/113/index.html",
+    "unit": "agencies/kaohsiung-senior-center/units/service-section/index.html",
+    "frameworks": "frameworks/index.html",
+    "framework": "frameworks/six-pillars/index.html",
+    "pillar": "frameworks/six-pillars/3/index.html",
+    "sub-item": "frameworks/six-pillars/3-2/index.html",
+    "search": "search/index.html",
+    "sitemap": "sitemap/index.html",
+    "accessibility": "accessibility/index.html",
+    "privacy": "privacy/index.html",
+    "open data": "open-data/index.html",
+    "404": "404.html",
+    "sitemap.xml": "sitemap.xml",
+    "feed": "feed.xml",
+    "robots": "robots.txt",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
+def test_every_page_kind_is_built(site, kind):
+    assert (site / PAGE_KINDS[kind]).is_file()
+
+
+def test_no_broken_internal_link_or_anchor(site):
+    assert broken_links(site) == []
+
+
+def test_sub_item_page_shows_every_agency_in_its_own_wording(site):
+    page = (site / "frameworks/six-pillars/3-2/index.html").read_text(encoding="utf-8")
+    assert "衡酌實際需求，開發線上申辦及跨平台通用服務，增加民眾使用意願。" in page
+    for agency in ("家庭暴力及性侵害防治中心", "兒童福利服務中心", "長青綜合服務中心", "甲仙區公所"):
+        assert agency in page
+
+
+def test_plan_links_to_agency_units_and_pillars(site):
+    page = (site / PAGE_KINDS["plan"]).read_text(encoding="utf-8")
+    assert 'href="../index.html"' in page                       # agency
+    assert 'href="../units/service-section/index.html"' in page  # unit
+    assert 'href="../../../frameworks/six-pillars/3-2/index.html"' in page  # sub-item
+
+
+def test_unit_page_lists_its_measures_by_year_and_pillar(site):
+    page = (site / PAGE_KINDS["unit"]).read_text(encoding="utf-8")
+    assert "113年度提升服務工作計畫" in page
+    assert "於1樓入口處設置服務台，指派專人輪值，提供長輩各項業務諮詢及服務。" in page
+    assert "設置3樓服務櫃台" in page
+
+
+def test_seed_fidelity_is_at_least_97_percent(site):
+    if not SEED_FIDELITY.exists():
+        pytest.fail(f"{SEED_FIDELITY} is missing")
+    result = subprocess.run([sys.executable, str(SEED_FIDELITY), str(site)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_identical_input_gives_byte_identical_output(tmp_path, site):
+    out = tmp_path / "again"
+    result = build(out, env={"PYTHONHASHSEED": "12345"})
+    assert result.returncode == 0, result.stderr
+    assert digest(out) == digest(site)
+
+
+def test_sub_path_hosting(tmp_path):
+    out = tmp_path / "sub"
+    result = build(out, "--base-url", "https://example.gov.tw/plans/")
+    assert result.returncode == 0, result.stderr
+    assert broken_links(out) == []
+    plan = (out / PAGE_KINDS["plan"]).read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://example.gov.tw/plans/agencies/kaohsiung-senior-center/113/">' in plan
+    locs = re.findall(r"<loc>([^<]+)</loc>", (out / "sitemap.xml").read_text(encoding="utf-8"))
+    assert locs and all(loc.startswith("https://example.gov.tw/plans/") for loc in locs)
+    assert "https://example.gov.tw/plans/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+    not_found = (out / "404.html").read_text(encoding="utf-8")
+    assert 'href="https://example.gov.tw/plans/static/site.css"' in not_found
+    # every internal link stays relative, so the same output works under any path and from disk
+    for page in out.rglob("*.html"):
+        if page.name != "404.html":
+            assert "https://example.gov.tw/plans/" not in re.sub(r'<link rel="canonical"[^>]*>', "", page.read_text(encoding="utf-8")), page
+
+
+def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path):
+    root = make_project(tmp_path)
+    out = root / "_site"
+    assert build(out, config=root / "site.toml", cwd=root).returncode == 0
+    before = digest(out)
+    plan = root / "plans/test-agency/114.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("units: [服務課]", "units: [不存在的課]"), encoding="utf-8")
+    result = build(out, config=root / "site.toml", cwd=root)
+    assert result.returncode == 1
+    assert "plans/test-agency/114.yaml:24:19: 錯誤：不認得的單位「不存在的課」" in result.stderr
+    assert "建置失敗，保留上一次的輸出" in result.stderr
+    assert digest(out) == before
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_template_error_also_leaves_the_previous_output_untouched(tmp_path):
+    root = make_project(tmp_path)
+    templates = root / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    toml = (root / "site.toml").read_text(encoding="utf-8")
+    toml = re.sub(r'templates = "[^"]*"', f'templates = "{templates.as_posix()}"', toml)
+    (root / "site.toml").write_text(toml, encoding="utf-8")
+    out = root / "_site"
+    assert build(out, config=root / "site.toml", cwd=root).returncode == 0
+    before = digest(out)
+    (templates / "pages/unit.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope.nothing }}{% endblock %}",
+                                              encoding="utf-8")
+    result = build(out, config=root / "site.toml", cwd=root)
+    assert result.returncode == 1
+    assert "pages/unit.html" in result.stderr and "Traceback" not in result.stderr
+    assert digest(out) == before
