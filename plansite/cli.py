@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="網站正式網址，覆寫 site.toml / canonical base URL, overrides site.toml")
     build.add_argument("--strict", action="store_true", help="把警告視為錯誤 / treat warnings as errors")
     build.add_argument("--quiet", action="store_true", help="只在出錯時輸出 / print only problems (for CI)")
+    serve = sub.add_parser("serve", help="建置並在本機預覽，檔案變更時自動重新建置 / build, serve and rebuild on change",
+                           description="建置網站並在 http://127.0.0.1:<port>/ 提供預覽；plans/、templates/、static/ 或 "
+                                       "site.toml 變更時自動重新建置。\nBuild, serve on 127.0.0.1 and rebuild on change.")
+    serve.add_argument("--port", type=int, default=8000, help="連接埠（預設 8000） / port (default 8000)")
+    serve.add_argument("--out", type=pathlib.Path, help="輸出目錄（預設：_site） / output directory")
     return parser
 
 
@@ -49,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
             return _check(config, args.strict)
         if args.command == "build":
             return _build(config, args)
+        if args.command == "serve":
+            from .serve import serve  # noqa: PLC0415
+
+            if args.out:
+                config = config.with_overrides(**{"paths.output": str(args.out.resolve())})
+            return serve(config, args.port, print_problems)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
