@@ -86,9 +86,11 @@ def build_table(plan: Plan) -> Table:
                 chunks = _chunks(group, has_units, has_deadline)
                 for n, (measures, units, deadline) in enumerate(chunks):
                     row: list[Cell] = []
-                    if scored and n == 0:
+                    if scored and n == 0 and group.heading:
                         row.append(Cell("sub", id=gid, rowspan=len(chunks), label=label["c-sub"], group=group,
                                         heading=group.heading))
+                    elif scored and n == 0:
+                        row.append(Cell("empty", rowspan=len(chunks), headers=f"c-sub {pid} {iid}", label=label["c-sub"]))
                     first = n == 0
                     row.append(Cell("measures", headers=f"c-measure {row_headers}", label=label["c-measure"],
                                     group=group, measures=measures,
