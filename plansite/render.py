@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass
 
 import jinja2
+import markupsafe
 
 from . import markdown, site as site_mod
 from .config import Config
@@ -99,8 +100,12 @@ def _context(page: Page, model: SiteModel, config: Config, base_url: str) -> dic
         return relative(page.out_path, url)
 
     canonical = base_url + page.url if base_url else ""
+    # The 404 page is served at any address, where a relative stylesheet would not load: inline it.
+    inline_css = ""
+    if page.kind == "notfound":
+        inline_css = markupsafe.Markup((config.path("static") / "site.css").read_text(encoding="utf-8"))
     return {"page": page, "site": model, "config": config, "link": link, "canonical": canonical,
-            "urls": model.urls, **page.data}
+            "urls": model.urls, "inline_css": inline_css, **page.data}
 
 
 def _search_index(model: SiteModel) -> bytes:

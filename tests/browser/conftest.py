@@ -39,3 +39,49 @@ def page(browser):
         yield pg
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory):
+    """The seed plans built once per session, as CI would build them."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("browser-site") / "_site"
+    result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "build", "--out", str(out), "--quiet"],
+                            cwd=tools.REPO_ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(seed_site):
+    with tools.serve_directory(seed_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def site_pages(seed_site):
+    """Every HTML page of the built site, relative to its root."""
+    return sorted(p.relative_to(seed_site).as_posix() for p in seed_site.rglob("*.html"))
+
+
+# One page per kind, for the checks that are too slow to run on every page.
+PAGE_KINDS = {
+    "home": "index.html",
+    "agencies": "agencies/index.html",
+    "years": "years/index.html",
+    "agency": "agencies/kaohsiung-dv-prevention-center/index.html",
+    "plan": "agencies/kaohsiung-dv-prevention-center/114/index.html",
+    "plan-scored": "agencies/penghu-social-affairs/107/index.html",
+    "unit": "agencies/kaohsiung-jiasian-district/units/civil-affairs-section/index.html",
+    "frameworks": "frameworks/index.html",
+    "framework": "frameworks/six-pillars/index.html",
+    "pillar": "frameworks/six-pillars/3/index.html",
+    "sub-item": "frameworks/six-pillars/3-2/index.html",
+    "search": "search/index.html",
+    "sitemap": "sitemap/index.html",
+    "accessibility": "accessibility/index.html",
+    "privacy": "privacy/index.html",
+    "opendata": "open-data/index.html",
+    "404": "404.html",
+}

@@ -117,7 +117,8 @@ def test_sub_path_hosting(tmp_path):
     assert locs and all(loc.startswith("https://example.gov.tw/plans/") for loc in locs)
     assert "https://example.gov.tw/plans/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
     not_found = (out / "404.html").read_text(encoding="utf-8")
-    assert 'href="https://example.gov.tw/plans/static/site.css"' in not_found
+    assert 'href="https://example.gov.tw/plans/agencies/"' in not_found
+    assert "<style>" in not_found  # the stylesheet is inlined: it loads at any address
     # every internal link stays relative, so the same output works under any path and from disk
     for page in out.rglob("*.html"):
         if page.name != "404.html":

@@ -1,0 +1,154 @@
+"""Accessibility of every page in real headless Chromium: axe-core at phone and desktop widths,
+the Nu HTML Checker, reflow at 320 px and 200%/400% zoom, text spacing, keyboard use."""
+from __future__ import annotations
+
+import pytest
+
+import tools
+from conftest import PAGE_KINDS
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (375, 1280)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_violation_on_any_page(browser, site_url, site_pages, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-TW")
+    page = context.new_page()
+    report = {}
+    for rel in site_pages:
+        page.goto(site_url + rel)
+        violations = tools.axe_violations(page)
+        if violations:
+            report[f"{rel} @ {width}px"] = violations
+    context.close()
+    assert not report, tools.format_axe_report(report)
+
+
+def test_nu_html_checker_finds_no_error_on_any_page(seed_site, site_pages):
+    assert len(site_pages) >= 80
+    errors = tools.vnu_errors(seed_site)
+    assert not errors, tools.format_vnu_errors(errors, root=seed_site)
+
+
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.parametrize("css_width, label", [(320, "320 px"), (640, "1280 px at 200%"), (320, "1280 px at 400%")])
+def test_no_horizontal_scrolling(browser, site_url, site_pages, css_width, label):
+    # Zooming a 1280 px window to 200% (400%) lays the page out in 640 (320) CSS px.
+    context = browser.new_context(viewport={"width": css_width, "height": 800},
+                                  device_scale_factor=1280 / css_width if "at" in label else 1)
+    page = context.new_page()
+    wide = []
+    for rel in site_pages:
+        page.goto(site_url + rel)
+        extra = page.evaluate(OVERFLOW)
+        if extra > 0:
+            wide.append(f"{rel}: {extra}px wider than the window")
+    context.close()
+    assert not wide, f"horizontal scrolling at {label}:\n" + "\n".join(wide)
+
+
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
+  const s = getComputedStyle(el);
+  if (!['hidden', 'clip'].includes(s.overflowX) && !['hidden', 'clip'].includes(s.overflowY)) return false;
+  if (el.closest('thead') && s.position === 'absolute') return false;  // visually hidden on phones
+  return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+}).map(el => el.outerHTML.slice(0, 120))"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_text_spacing_override_loses_nothing(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    problems = []
+    for kind, rel in PAGE_KINDS.items():
+        page.goto(site_url + rel)
+        page.add_style_tag(content=TEXT_SPACING)
+        if page.evaluate(OVERFLOW) > 0:
+            problems.append(f"{rel}: horizontal scrolling")
+        clipped = page.evaluate(CLIPPED)
+        if clipped:
+            problems.append(f"{rel}: clipped {clipped}")
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+FOCUS_STATE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const r = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(), text: (el.textContent || el.value || '').trim().slice(0, 40),
+    href: el.getAttribute('href'),
+    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+    shadow: s.boxShadow !== 'none',
+    inView: r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth,
+    index: [...document.querySelectorAll('*')].indexOf(el),
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
+def test_keyboard_walk_reaches_everything_in_order_with_visible_focus(browser, site_url, kind, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + PAGE_KINDS[kind])
+    expected = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+        .filter(el => el.tabIndex >= 0 && el.getClientRects().length > 0 && !el.closest('[hidden]')).length""")
+    stops = []
+    for _ in range(expected + 1):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None:
+            break  # focus left the page: no keyboard trap
+        stops.append(state)
+    context.close()
+    assert stops and stops[0]["text"] == "跳到主要內容", "the skip link must be the first stop"
+    assert len(stops) == expected, f"{len(stops)} of {expected} focusable elements reached"
+    assert [s["index"] for s in stops] == sorted(s["index"] for s in stops), "focus order must follow the page"
+    hidden = [s for s in stops if not s["inView"]]
+    assert not hidden, f"focused but out of view: {hidden[:3]}"
+    invisible = [s for s in stops if not (s["outline"] or s["shadow"])]
+    assert not invisible, f"no visible focus indicator: {invisible[:3]}"
+
+
+def test_skip_link_moves_focus_to_the_main_content(page, site_url):
+    page.goto(site_url + PAGE_KINDS["plan"])
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_font_size_buttons_work_by_keyboard_and_are_remembered(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + PAGE_KINDS["plan"])
+    before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.focus(".ps-fontsize button[data-size=large]")
+    page.keyboard.press("Enter")
+    after = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert after > before
+    assert page.get_attribute(".ps-fontsize button[data-size=large]", "aria-pressed") == "true"
+    page.goto(site_url + PAGE_KINDS["unit"])
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") == after
+    assert page.evaluate(OVERFLOW) <= 0
+    context.close()
+
+
+def test_without_javascript_every_page_reads_and_controls_stay_hidden(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + PAGE_KINDS["plan"])
+    assert not page.is_visible(".ps-fontsize")
+    assert page.is_visible("noscript p, .ps-noscript")
+    assert "訂定機關年度提升服務計畫" in page.inner_text("main")
+    context.close()
