@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
                            description="檢查 plans/ 下所有檔案，列出全部錯誤與警告（檔案:行:欄）。\n"
                                        "Validate every file and list all errors and warnings (file:line:column).")
     check.add_argument("--strict", action="store_true", help="把警告視為錯誤 / treat warnings as errors")
+    check.add_argument("--a11y", action="store_true",
+                       help="改為檢查已建置網站的無障礙（axe-core、Nu HTML Checker、標章標記）/ "
+                            "check the built site's accessibility instead")
+    check.add_argument("--site", type=pathlib.Path, help="--a11y 要檢查的網站目錄（預設：_site） / site directory")
+    check.add_argument("--report", type=pathlib.Path, help="--a11y 報告另存為 Markdown 檔 / save the report")
 
     build = sub.add_parser("build", help="建置整個網站 / build the whole site",
                            description="檢查並建置整個網站；發生錯誤時保留上一次的輸出。\n"
@@ -50,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
+        if args.command == "check" and args.a11y:
+            return _check_a11y(config, args)
         if args.command == "check":
             return _check(config, args.strict)
         if args.command == "build":
@@ -88,6 +95,22 @@ def _check(config: Config, strict: bool) -> int:
     content = report.content
     print(f"檢查通過：{len(content.agencies)} 個機關、{len(content.plans)} 份計畫，{_summary(report.problems)}。 All good.")
     return 0
+
+
+def _check_a11y(config: Config, args) -> int:
+    from . import a11y_report  # noqa: PLC0415
+
+    site = (args.site or config.path("output")).resolve()
+    if not (site / "index.html").is_file():
+        print(f"錯誤：{site} 不是建置好的網站（找不到 index.html）；請先執行 python build.py build。", file=sys.stderr)
+        return 2
+    sections = a11y_report.run(site, config["site.language"], progress=lambda m: print(m, file=sys.stderr, flush=True))
+    report = a11y_report.format_report(site, sections)
+    print(report)
+    if args.report:
+        args.report.write_text(report, encoding="utf-8")
+    failed = any(s.findings for s in sections) or any(s.skipped for s in sections)
+    return 1 if failed else 0
 
 
 def _build(config: Config, args) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from . import frameworks, load
 from .config import Config
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Pos, Problems
 
 
 @dataclass
@@ -30,6 +30,12 @@ def build(config: Config, strict: bool = False) -> Report:
     """load config → load and validate plans → site model → render pages → write atomically."""
     started = time.monotonic()
     report = check(config)
+    if config["accessibility.badge_id"]:
+        badge = config.path("static") / f"badge-{config['accessibility.badge_level'].lower()}.png"
+        if not badge.is_file():
+            report.problems.error(Pos(config.root / "site.toml"),
+                                  f"已設定 accessibility.badge_id，但找不到標章圖檔 {badge.name}。",
+                                  f"請把數位發展部提供的標章圖檔（88×31，不可修改）放在 {badge}。")
     if report.problems.errors or (strict and report.problems.warnings):
         raise BuildFailed(report.problems)
     from . import render, site, write  # noqa: PLC0415 - only needed when building

@@ -156,3 +156,30 @@ def test_a_template_error_also_leaves_the_previous_output_untouched(tmp_path):
     assert result.returncode == 1
     assert "pages/unit.html" in result.stderr and "Traceback" not in result.stderr
     assert digest(out) == before
+
+
+def test_accessibility_badge_appears_on_the_home_page_only_when_configured(tmp_path):
+    import struct
+    import zlib
+
+    def png(width, height):
+        raw = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+        chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+    root = make_project(tmp_path)
+    toml = (root / "site.toml").read_text(encoding="utf-8") + '[accessibility]\nbadge_id = "12345"\n'
+    (root / "site.toml").write_text(toml, encoding="utf-8")
+    out = root / "_site"
+    missing = build(out, config=root / "site.toml", cwd=root)
+    assert missing.returncode == 1 and "找不到標章圖檔 badge-aa.png" in missing.stderr
+    static = root / "static"
+    shutil.copytree(REPO / "static", static)
+    (static / "badge-aa.png").write_bytes(png(88, 31))
+    (root / "site.toml").write_text(re.sub(r'static = "[^"]*"', f'static = "{static.as_posix()}"', toml), encoding="utf-8")
+    assert build(out, config=root / "site.toml", cwd=root).returncode == 0
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert ('<a href="https://accessibility.moda.gov.tw/Applications/Detail?category=12345" title="無障礙網站（另開新視窗）" '
+            'target="_blank" rel="noopener"><img src="static/badge-aa.png" width="88" height="31" alt="通過AA無障礙網頁檢測"></a>') in home
+    assert "badge-aa.png" not in (out / "privacy/index.html").read_text(encoding="utf-8")
