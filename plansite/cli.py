@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="網站正式網址，覆寫 site.toml / canonical base URL, overrides site.toml")
     build.add_argument("--strict", action="store_true", help="把警告視為錯誤 / treat warnings as errors")
     build.add_argument("--quiet", action="store_true", help="只在出錯時輸出 / print only problems (for CI)")
+    build.add_argument("--no-qr", action="store_true",
+                       help="不產生 QR Code（未設定正式網址時需要） / no QR codes (needed without a base URL)")
+    build.add_argument("--no-pdf", action="store_true", help="不產生 PDF / skip the PDF downloads")
     serve = sub.add_parser("serve", help="建置並在本機預覽，檔案變更時自動重新建置 / build, serve and rebuild on change",
                            description="建置網站並在 http://127.0.0.1:<port>/ 提供預覽；plans/、templates/、static/ 或 "
                                        "site.toml 變更時自動重新建置。\nBuild, serve on 127.0.0.1 and rebuild on change.")
@@ -119,7 +122,7 @@ def _build(config: Config, args) -> int:
     if not args.quiet:
         print(f"建置中… Building from {config.path('plans')}", flush=True)
     try:
-        report = pipeline.build(config, strict=args.strict)
+        report = pipeline.build(config, strict=args.strict, qr=not args.no_qr, pdf=not args.no_pdf)
     except BuildFailed as exc:
         print_problems(exc.problems)
         print(f"建置失敗，保留上一次的輸出：{_summary(exc.problems)}。 Build failed; previous output kept.",

@@ -36,3 +36,8 @@ def plain_text(text: str) -> str:
         if token.type == "inline":
             parts.append("".join(child.content for child in token.children or [] if child.type in ("text", "code_inline")))
     return "\n".join(p for p in parts if p)
+
+
+def tokens(text: str):
+    """The block tokens of a Markdown field (for writers of other formats, e.g. ODT)."""
+    return _parser().parse(text or "")

@@ -1,6 +1,7 @@
 """The build, as a pipeline you can read in one screen."""
 from __future__ import annotations
 
+import subprocess
 import time
 from dataclasses import dataclass, field
 
@@ -26,24 +27,66 @@ def check(config: Config, strict: bool = False) -> Report:
     return Report(problems=problems, content=content)
 
 
-def build(config: Config, strict: bool = False) -> Report:
+def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = True) -> Report:
     """load config → load and validate plans → site model → render pages → write atomically."""
     started = time.monotonic()
     report = check(config)
-    if config["accessibility.badge_id"]:
-        badge = config.path("static") / f"badge-{config['accessibility.badge_level'].lower()}.png"
-        if not badge.is_file():
-            report.problems.error(Pos(config.root / "site.toml"),
-                                  f"已設定 accessibility.badge_id，但找不到標章圖檔 {badge.name}。",
-                                  f"請把數位發展部提供的標章圖檔（88×31，不可修改）放在 {badge}。")
+    _check_publishing(config, report.problems, qr)
     if report.problems.errors or (strict and report.problems.warnings):
         raise BuildFailed(report.problems)
-    from . import render, site, write  # noqa: PLC0415 - only needed when building
+    from . import assets, render, site, write  # noqa: PLC0415 - only needed when building
 
     model = site.build_site(report.content, config)
-    files = render.render_site(model, config)
+    env = render.environment(config)
+    files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url))
+    if pdf:
+        files += _print_plans(model, config, env, listing, report.problems)
+    files += render.render_pages(model, config, env, listing) + render.render_feeds(model, config, env, listing)
     write.publish(config.path("output"), files, static_dir=config.path("static"))
     report.pages = sum(1 for f in files if f.path.endswith(".html"))
     report.files = len(files)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _check_publishing(config: Config, problems: Problems, qr: bool) -> None:
+    toml = Pos(config.root / "site.toml")
+    if qr and not config.base_url:
+        problems.error(toml, "QR Code 需要網站的正式網址，但 site.base_url 沒有設定。",
+                       "請在 site.toml 設定 base_url，或執行 build --base-url https://…/；"
+                       "若這次不需要 QR Code，請加 --no-qr。 QR codes need a canonical base URL.")
+    if config["accessibility.badge_id"]:
+        badge = config.path("static") / f"badge-{config['accessibility.badge_level'].lower()}.png"
+        if not badge.is_file():
+            problems.error(toml, f"已設定 accessibility.badge_id，但找不到標章圖檔 {badge.name}。",
+                           f"請把數位發展部提供的標章圖檔（88×31，不可修改）放在 {badge}。")
+
+
+def _print_plans(model, config: Config, env, listing: dict, problems: Problems) -> list:
+    """Each plan page printed to PDF; its size is then listed on the page (pass 2 of rendering)."""
+    from . import assets, pdf as pdf_mod, render, site  # noqa: PLC0415
+
+    chromium = pdf_mod.find_chromium()
+    if not config.base_url:
+        problems.warn(Pos(config.root / "site.toml"), "沒有設定 site.base_url，這次建置沒有產生 PDF。",
+                      "PDF 中的連結需要指向網站的正式網址；請設定 base_url 或使用 --base-url。")
+        return []
+    if chromium is None:
+        problems.warn(Pos(config.root / "site.toml"), "找不到 Chromium，這次建置沒有產生 PDF。", pdf_mod.INSTALL_HINT)
+        return []
+    pages = {f.path: f.data for f in render.render_pages(model, config, env, listing, kinds=("plan",), absolute=True)}
+    by_path = {site.plan_url(p) + "index.html": p for p in model.plans}
+    dates = {path: (plan.published or f"{plan.year + 1911}-01-01") for path, plan in by_path.items()}
+    try:
+        pdfs = pdf_mod.print_pages(pages, config.path("static"), dates, chromium)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        problems.error(Pos(config.root / "site.toml"), f"無法產生 PDF：{exc}",
+                       "可加 --no-pdf 略過 PDF。 PDF printing failed.")
+        raise BuildFailed(problems) from None
+    files = []
+    for path, data in sorted(pdfs.items()):
+        plan = by_path[path]
+        name = assets.plan_base(plan) + ".pdf"
+        files.append(render.OutFile(name, data))
+        listing.setdefault(site.plan_url(plan), []).insert(0, assets.Download("列印版計畫", "PDF", name, len(data)))
+    return files

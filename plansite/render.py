@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import jinja2
 import markupsafe
 
-from . import markdown, site as site_mod
+from . import markdown, qr, site as site_mod
 from .config import Config
 from .errors import BuildFailed, Pos, Problems
 from .site import Page, SiteModel
@@ -73,30 +73,41 @@ def relative(from_page: str, target: str) -> str:
     return rel + ("#" + fragment if fragment else "")
 
 
-def render_site(model: SiteModel, config: Config) -> list[OutFile]:
-    env = environment(config)
-    base_url = config.base_url
+def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
+                 kinds: tuple[str, ...] | None = None, absolute: bool = False) -> list[OutFile]:
+    """Every page (or only those of `kinds`), with the downloads each one lists.
+
+    absolute=True writes every link as a canonical address: for pages printed to PDF, whose
+    links must lead to the published site, not to the folder they were printed from."""
     files: list[OutFile] = []
     for page in model.pages:
+        if kinds is not None and page.kind not in kinds:
+            continue
         try:
             template = env.get_template(f"pages/{page.kind}.html")
-            html = template.render(**_context(page, model, config, base_url))
+            html = template.render(**_context(page, model, config, listing, absolute))
         except jinja2.TemplateError as exc:
             raise _template_failure(exc, config, page) from None
         files.append(OutFile(page.out_path, html.encode("utf-8")))
-    ctx = {"site": model, "config": config, "base_url": base_url, "urls": model.urls,
+    return files
+
+
+def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict) -> list[OutFile]:
+    base_url = config.base_url
+    ctx = {"site": model, "config": config, "base_url": base_url, "urls": model.urls, "listing": listing,
            "abs": lambda url: base_url + url, "pages": [p for p in model.pages if p.in_sitemap]}
-    files.append(OutFile("sitemap.xml", env.get_template("feeds/sitemap.xml").render(**ctx).encode("utf-8")))
-    files.append(OutFile("feed.xml", env.get_template("feeds/feed.xml").render(**ctx).encode("utf-8")))
-    files.append(OutFile("robots.txt", env.get_template("feeds/robots.txt").render(**ctx).encode("utf-8")))
+    files = [OutFile(name, env.get_template(f"feeds/{name}").render(**ctx).encode("utf-8"))
+             for name in ("sitemap.xml", "feed.xml", "robots.txt")]
     files.append(OutFile("search-index.json", _search_index(model)))
     return files
 
 
-def _context(page: Page, model: SiteModel, config: Config, base_url: str) -> dict:
+def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolute: bool = False) -> dict:
+    base_url = config.base_url
     def link(url: str) -> str:
-        if page.kind == "notfound" and base_url:
-            return base_url + url  # the 404 page is served at any address: links must not be relative
+        if (page.kind == "notfound" or absolute) and base_url and not url.startswith("static/"):
+            # the 404 page is served at any address, and a PDF is read anywhere: no relative links
+            return base_url + (url if not url.startswith("#") else page.url + url)
         return relative(page.out_path, url)
 
     canonical = base_url + page.url if base_url else ""
@@ -104,8 +115,12 @@ def _context(page: Page, model: SiteModel, config: Config, base_url: str) -> dic
     inline_css = ""
     if page.kind == "notfound":
         inline_css = markupsafe.Markup((config.path("static") / "site.css").read_text(encoding="utf-8"))
+    qr_code = None
+    if page.kind in ("plan", "agency") and any(d.format == "PNG" for d in listing.get(page.url, [])):
+        qr_code = qr.inline_svg(canonical, f"{page.title}網址的 QR Code")
     return {"page": page, "site": model, "config": config, "link": link, "canonical": canonical,
-            "urls": model.urls, "inline_css": inline_css, **page.data}
+            "urls": model.urls, "inline_css": inline_css, "downloads": listing.get(page.url, []),
+            "listing": listing, "qr_code": qr_code, **page.data}
 
 
 def _search_index(model: SiteModel) -> bytes:

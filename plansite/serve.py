@@ -50,7 +50,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def _rebuild(config: Config, report_problems) -> bool:
     try:
-        report = pipeline.build(config)
+        report = pipeline.build(config, qr=bool(config.base_url), pdf=False)
     except BuildFailed as exc:
         report_problems(exc.problems)
         print("建置失敗，網站仍顯示上一次成功的版本；修正後會自動重新建置。 Build failed; serving the last good build.",
@@ -63,6 +63,10 @@ def _rebuild(config: Config, report_problems) -> bool:
 
 def serve(config: Config, port: int, report_problems) -> int:
     out = config.path("output")
+    if not config.base_url:
+        print("警告：site.toml 沒有設定 base_url，預覽中不顯示 QR Code；正式建置前請設定。 "
+              "No base URL: QR codes are left out of the preview.", file=sys.stderr)
+    print("預覽不產生 PDF；PDF 在 python build.py build 時產生。 PDFs are made by `build` only.", file=sys.stderr)
     _rebuild(config, report_problems)
     out.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_Quiet, directory=str(out))

@@ -15,6 +15,14 @@ from .model import Agency, Framework, FrameworkNode, Plan, Unit
 
 HOME = ""
 
+FIELDS = (  # the open-data columns (plansite/downloads.py COLUMNS), described for the 開放資料 page
+    ("機關", "機關全銜。"), ("機關代稱", "機關的網址代稱。"), ("年度", "民國年。"), ("計畫名稱", "計畫名稱（不含機關名）。"),
+    ("構面代碼", "計畫架構的構面代碼，例如 3；「訂定提升服務計畫」列為空白。"), ("構面", "本機關計畫中的構面文字。"),
+    ("服務項目代碼", "架構代碼，例如 3.2 表示三(二)。"), ("服務項目", "本機關計畫中的服務項目文字。"),
+    ("分組", "具體作法的小標題（如有）。"), ("編號", "具體作法在計畫中的編號，例如 2 或 2.1。"),
+    ("具體作法", "具體作法全文。"), ("負責單位", "負責的單位，多個以「、」分隔。"), ("完成期限", "完成期限（如有）。"),
+)
+
 
 @dataclass
 class Page:
@@ -93,7 +101,7 @@ def build_site(content: Content, config: Config) -> SiteModel:
         Page("sitemap", "sitemap/", "網站導覽", [home]),
         Page("accessibility", "accessibility/", "無障礙聲明", [home]),
         Page("privacy", "privacy/", "隱私權及資訊安全政策", [home]),
-        Page("opendata", "open-data/", "政府網站資料開放宣告", [home]),
+        Page("opendata", "open-data/", "政府網站資料開放宣告", [home], {"fields": FIELDS}),
         Page("notfound", "404.html", "找不到網頁", [home], in_sitemap=False),
     ]
     agencies_crumb = ("機關列表", "agencies/")

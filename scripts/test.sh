@@ -14,8 +14,9 @@ say() { printf '==> %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------
 # chromium(+driver): browser tests; fonts-noto-cjk: Traditional Chinese glyphs;
-# zbar-tools: QR code decoding; poppler-utils: PDF text/images.
-apt_packages=(chromium chromium-driver fonts-noto-cjk zbar-tools poppler-utils)
+# zbar-tools: QR code decoding; poppler-utils: PDF text/images;
+# libreoffice-writer-nogui: converts the ODT downloads to prove they open.
+apt_packages=(chromium chromium-driver fonts-noto-cjk zbar-tools poppler-utils libreoffice-writer-nogui)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)" != installed ]; then

@@ -31,6 +31,7 @@ def parse(path: pathlib.Path) -> _Links:
 
 def broken_links(site: pathlib.Path, skip: tuple[str, ...] = ("404.html",)) -> list[str]:
     """Every broken internal link or anchor, as 'page:line: link (reason)'."""
+    site = site.resolve()
     parsed = {p: parse(p) for p in sorted(site.rglob("*.html"))}
     problems = []
     for page, info in parsed.items():

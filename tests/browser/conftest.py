@@ -43,11 +43,12 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory):
-    """The seed plans built once per session, as CI would build them."""
+    """The seed plans built once per session as CI would build them: PDFs included, hosted under a sub-path."""
     import subprocess
 
     out = tmp_path_factory.mktemp("browser-site") / "_site"
-    result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "build", "--out", str(out), "--quiet"],
+    result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "build", "--out", str(out), "--quiet",
+                             "--base-url", BASE_URL],
                             cwd=tools.REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out
@@ -64,6 +65,8 @@ def site_pages(seed_site):
     """Every HTML page of the built site, relative to its root."""
     return sorted(p.relative_to(seed_site).as_posix() for p in seed_site.rglob("*.html"))
 
+
+BASE_URL = "https://example.gov.tw/plans/"
 
 # One page per kind, for the checks that are too slow to run on every page.
 PAGE_KINDS = {

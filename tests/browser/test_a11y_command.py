@@ -18,7 +18,7 @@ def _small_site(tmp_path):
     root = make_project(tmp_path)
     out = root / "_site"
     result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(root / "site.toml"),
-                             "build", "--out", str(out), "--quiet"], capture_output=True, text=True)
+                             "build", "--out", str(out), "--quiet", "--no-pdf"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return root, out
 

@@ -98,7 +98,7 @@ def test_plan_pages_link_to_other_years_of_the_same_agency(tmp_path, browser):
     (tmp_path / "site.toml").write_text(toml, encoding="utf-8")
     out = tmp_path / "_site"
     result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(tmp_path / "site.toml"),
-                             "build", "--out", str(out), "--quiet"], capture_output=True, text=True)
+                             "build", "--out", str(out), "--quiet", "--base-url", "https://plans.example.gov.tw/", "--no-pdf"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     with tools.serve_directory(out) as base:
         page = browser.new_page()

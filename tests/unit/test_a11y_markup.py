@@ -15,7 +15,8 @@ from support import REPO
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> pathlib.Path:
     out = tmp_path_factory.mktemp("a11y") / "_site"
-    result = subprocess.run([sys.executable, "build.py", "build", "--out", str(out), "--quiet"], cwd=REPO,
+    result = subprocess.run([sys.executable, "build.py", "build", "--out", str(out), "--quiet",
+                             "--base-url", "https://plans.example.gov.tw/", "--no-pdf"], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out

@@ -22,7 +22,10 @@ def build(out: pathlib.Path, *args: str, cwd: pathlib.Path = REPO, env: dict | N
     cmd = [sys.executable, str(REPO / "build.py")]
     if config:
         cmd += ["--config", str(config)]
-    cmd += ["build", "--out", str(out), "--quiet", *args]
+    if config is None and "--base-url" not in args:
+        args = ("--base-url", "https://plans.example.gov.tw/", *args)
+    # PDFs (Chromium) are checked in the browser suite; the unit tests stay fast
+    cmd += ["build", "--out", str(out), "--quiet", "--no-pdf", *args]
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
@@ -122,7 +125,8 @@ def test_sub_path_hosting(tmp_path):
     # every internal link stays relative, so the same output works under any path and from disk
     for page in out.rglob("*.html"):
         if page.name != "404.html":
-            assert "https://example.gov.tw/plans/" not in re.sub(r'<link rel="canonical"[^>]*>', "", page.read_text(encoding="utf-8")), page
+            text = re.sub(r'<link rel="canonical"[^>]*>', "", page.read_text(encoding="utf-8"))
+            assert not re.search(r'(href|src)="https://example\.gov\.tw/', text), page
 
 
 def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path):
@@ -183,3 +187,20 @@ def test_accessibility_badge_appears_on_the_home_page_only_when_configured(tmp_p
     assert ('<a href="https://accessibility.moda.gov.tw/Applications/Detail?category=12345" title="無障礙網站（另開新視窗）" '
             'target="_blank" rel="noopener"><img src="static/badge-aa.png" width="88" height="31" alt="通過AA無障礙網頁檢測"></a>') in home
     assert "badge-aa.png" not in (out / "privacy/index.html").read_text(encoding="utf-8")
+
+
+def test_without_a_base_url_build_refuses_qr_codes_unless_told(tmp_path):
+    root = make_project(tmp_path)
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('base_url = "https://example.gov.tw/plans/"', ""),
+                    encoding="utf-8")
+    out = root / "_site"
+    refused = build(out, config=toml, cwd=root)
+    assert refused.returncode == 1
+    assert "site.toml:1:1: 錯誤：QR Code 需要網站的正式網址" in refused.stderr and "--no-qr" in refused.stderr
+    assert not out.exists()
+    assert build(out, "--no-qr", config=toml, cwd=root).returncode == 0
+    assert not list(out.rglob("qr.png")) and "ps-qr" not in (out / "agencies/test-agency/114/index.html").read_text(encoding="utf-8")
+    with_url = build(out, "--base-url", "https://example.gov.tw/p/", config=toml, cwd=root)
+    assert with_url.returncode == 0
+    assert (out / "agencies/test-agency/114/qr.png").is_file()

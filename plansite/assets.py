@@ -1,0 +1,77 @@
+"""Files that are not pages: each plan's downloads, the whole-site bundle, QR code images.
+
+Returns the files and, per page URL, the downloads that page lists (with their sizes), so
+templates can say 下載計畫（ODT，12 KB）.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from . import downloads, qr, site as site_mod, table as table_mod
+from .config import Config
+from .render import OutFile
+from .schema import SCHEMA_DIR
+from .site import SiteModel
+
+
+MIME = {"pdf": "application/pdf", "odt": "application/vnd.oasis.opendocument.text",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet", "csv": "text/csv", "json": "application/json",
+        "png": "image/png", "svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str        # 計畫文件
+    format: str       # ODT
+    url: str          # site-relative
+    size: int         # bytes
+
+    @property
+    def mime(self) -> str:
+        return MIME.get(self.url.rsplit(".", 1)[-1], "application/octet-stream")
+
+    @property
+    def size_text(self) -> str:
+        if self.size >= 1024 * 1024:
+            return f"{self.size / 1024 / 1024:.1f} MB"
+        return f"{max(1, math.ceil(self.size / 1024))} KB"
+
+
+def plan_base(plan) -> str:
+    return f"{site_mod.plan_url(plan)}{plan.agency.slug}-{plan.year}"
+
+
+def build_assets(model: SiteModel, config: Config, with_qr: bool) -> tuple[list[OutFile], dict[str, list[Download]]]:
+    files: list[OutFile] = []
+    listing: dict[str, list[Download]] = {}
+    schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
+
+    def add(page_url: str, label: str, fmt: str, path: str, data: bytes) -> None:
+        files.append(OutFile(path, data))
+        listing.setdefault(page_url, []).append(Download(label, fmt, path, len(data)))
+
+    all_rows = []
+    for plan in model.plans:
+        url = site_mod.plan_url(plan)
+        base = plan_base(plan)
+        rows = downloads.rows(plan)
+        all_rows += rows
+        table = table_mod.build_table(plan)
+        add(url, "計畫文件", "ODT", base + ".odt", downloads.odt_bytes(plan, table))
+        add(url, "具體作法清單", "ODS", base + ".ods", downloads.ods_bytes(rows, plan.full_title))
+        add(url, "具體作法清單", "CSV", base + ".csv", downloads.csv_bytes(rows))
+        add(url, "計畫資料", "JSON", base + ".json", downloads.plan_json(plan, schema_url))
+    add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", downloads.csv_bytes(all_rows))
+    add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", downloads.ods_bytes(all_rows, model.name))
+    add("open-data/", "全部計畫資料", "JSON", "open-data/plans.json", downloads.bundle_json(model.plans, schema_url))
+    for name in ("plan-download", "plan", "agency"):
+        data = (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
+        add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", data)
+    if with_qr:
+        for page in model.pages:
+            if page.kind in ("plan", "agency"):
+                address = config.base_url + page.url
+                add(page.url, "QR Code 圖檔", "PNG", page.url + "qr.png", qr.png(address))
+                add(page.url, "QR Code 圖檔", "SVG", page.url + "qr.svg", qr.svg(address))
+    return files, listing

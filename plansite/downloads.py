@@ -1,0 +1,257 @@
+"""Open-data downloads of each plan and of the whole site: JSON, CSV (UTF-8 with BOM), ODS, ODT.
+
+Rows: one per measure (具體作法), in document order, with the opening row first.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+from odf import opendocument, style, table as odftable, text as odftext
+from odf.opendocument import OpenDocument
+
+from . import markdown
+from .model import Agency, Plan
+from .site import FIELDS, number_label
+
+SCHEMA_VERSION = 1
+COLUMNS = [name for name, _text in FIELDS]
+
+
+def rows(plan: Plan) -> list[list[str]]:
+    agency = plan.agency
+    base = [agency.full_name, agency.slug, str(plan.year), plan.title]
+    out = []
+    if plan.opening:
+        for m in plan.opening.measures:
+            out.append(base + ["", plan.opening.title, "", plan.opening.focus, "", m.number,
+                               markdown.plain_text(m.text), "、".join(u.name for u in m.units), m.deadline])
+    for pillar, item, group, m in plan.measures():
+        out.append(base + [pillar.code, pillar.title, item.code, item.title, group.heading, m.number,
+                           markdown.plain_text(m.text), "、".join(u.name for u in m.units), m.deadline])
+    return out
+
+
+def agency_data(agency: Agency) -> dict:
+    data = {"name": agency.name, "full_name": agency.full_name, "government": agency.government,
+            "units": [{"name": u.name, "slug": u.slug} for u in agency.units]}
+    if agency.parent:
+        data["parent"] = agency.parent
+    if agency.contact:
+        data["contact"] = dict(agency.contact)
+    return data
+
+
+def plan_json(plan: Plan, schema_url: str) -> bytes:
+    """The plan exactly as validated (plan.schema.json), with its agency (agency.schema.json)."""
+    doc = {"schema": schema_url, "schema_version": SCHEMA_VERSION, "agency_slug": plan.agency.slug,
+           "agency": agency_data(plan.agency), "plan": plan.raw}
+    return _json(doc)
+
+
+def bundle_json(plans: list[Plan], schema_url: str) -> bytes:
+    return _json({"schema": schema_url, "schema_version": SCHEMA_VERSION,
+                  "plans": [{"agency_slug": p.agency.slug, "agency": agency_data(p.agency), "plan": p.raw}
+                            for p in plans]})
+
+
+def _json(doc) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+def csv_bytes(all_rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(all_rows)
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")   # BOM: Excel on Windows reads UTF-8
+
+
+def ods_bytes(all_rows: list[list[str]], title: str) -> bytes:
+    doc = opendocument.OpenDocumentSpreadsheet()
+    _meta(doc, title)
+    bold = style.Style(name="Header", family="table-cell")
+    bold.addElement(style.TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    sheet = odftable.Table(name="具體作法")
+    for i, row in enumerate([COLUMNS] + all_rows):
+        tr = odftable.TableRow()
+        for value in row:
+            cell = odftable.TableCell(valuetype="string", stylename=bold if i == 0 else None)
+            for line in str(value).split("\n"):
+                cell.addElement(odftext.P(text=line))
+            tr.addElement(cell)
+        sheet.addElement(tr)
+    doc.spreadsheet.addElement(sheet)
+    return _save(doc)
+
+
+def odt_bytes(plan: Plan, table) -> bytes:
+    """The plan as a text document: title, numbered section headings, lists, and a real table."""
+    doc = opendocument.OpenDocumentText()
+    _meta(doc, plan.full_title)
+    h_styles = {}
+    for level, size in ((1, "16pt"), (2, "13pt"), (3, "12pt")):
+        st = style.Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph",
+                         defaultoutlinelevel=str(level))
+        st.addElement(style.TextProperties(fontsize=size, fontweight="bold", fontsizeasian=size, fontweightasian="bold"))
+        st.addElement(style.ParagraphProperties(margintop="0.3cm", marginbottom="0.2cm"))
+        doc.styles.addElement(st)
+        h_styles[level] = st
+    cell_style = style.Style(name="Cell", family="table-cell")
+    cell_style.addElement(style.TableCellProperties(border="0.5pt solid #000000", padding="0.1cm"))
+    head_style = style.Style(name="HeadCell", family="table-cell")
+    head_style.addElement(style.TableCellProperties(border="0.5pt solid #000000", padding="0.1cm",
+                                                    backgroundcolor="#e6e6e6"))
+    doc.automaticstyles.addElement(cell_style)
+    doc.automaticstyles.addElement(head_style)
+
+    body = doc.text
+    body.addElement(odftext.H(outlinelevel=1, stylename=h_styles[1], text=plan.full_title))
+    tabled = False
+    for index, section in enumerate(plan.sections, 1):
+        body.addElement(odftext.H(outlinelevel=2, stylename=h_styles[2], text=f"{number_label(index, 'cjk-upper')}{section.title}"))
+        for para in _paragraphs(section.body):
+            body.addElement(odftext.P(text=para))
+        if section.has_content:
+            body.addElement(_odt_table(table, plan, cell_style, head_style, doc))
+            tabled = True
+    if not tabled:
+        body.addElement(odftext.H(outlinelevel=2, stylename=h_styles[2], text="附表：計畫內容"))
+        if plan.note:
+            body.addElement(odftext.P(text=plan.note))
+        body.addElement(_odt_table(table, plan, cell_style, head_style, doc))
+    return _save(doc)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Markdown to plain paragraphs, list items prefixed with their number as the site shows it."""
+    lines = []
+    numbers: list[int] = []
+    for token in markdown.tokens(text):
+        if token.type == "ordered_list_open":
+            numbers.append(0)
+        elif token.type == "ordered_list_close":
+            numbers.pop()
+        elif token.type == "list_item_open" and numbers:
+            numbers[-1] += 1
+            lines.append(["　" * (len(numbers) - 1) + _marker(len(numbers), numbers[-1])])
+        elif token.type == "inline":
+            if lines and isinstance(lines[-1], list):
+                lines[-1] = lines[-1][0] + token.content
+            else:
+                lines.append(token.content)
+    return [line if isinstance(line, str) else line[0] for line in lines]
+
+
+_CJK = "一二三四五六七八九十"
+
+
+def _marker(depth: int, n: int) -> str:
+    cjk = _CJK[n - 1] if n <= 10 else str(n)
+    return {1: f"{cjk}、", 2: f"({cjk})", 3: f"{n}.", 4: f"({n})"}.get(depth, f"{n}.")
+
+
+def _cell_text(cell, plan: Plan) -> list[str]:
+    if cell.kind in ("pillar", "item", "sub"):
+        fw = plan.framework
+        if cell.kind == "pillar":
+            number = number_label(cell.pillar.node.index, fw.levels[0].numbering)
+            return [number + cell.pillar.title + (f"（{cell.pillar.points}分）" if cell.pillar.points is not None else "")]
+        if cell.kind == "item":
+            number = number_label(cell.item.node.index, fw.levels[1].numbering)
+            return [number + cell.item.title + (f"（{cell.item.points}分）" if cell.item.points is not None else "")]
+        return [(f"{cell.group.number}." if cell.group.number else "") + cell.heading]
+    if cell.kind in ("opening-item", "focus", "deadline"):
+        return [cell.text]
+    if cell.kind == "units":
+        return [u.name for u in cell.units]
+    if cell.kind == "measures":
+        out = [cell.heading] if cell.heading else []
+        out += _paragraphs(cell.intro) if cell.intro else []
+        for m in cell.measures:
+            paras = _paragraphs(m.text) or [""]
+            prefix = f"{m.number}{'' if '.' in m.number else '.'}" if m.number else ""
+            out += [prefix + paras[0]] + paras[1:]
+        return out
+    return [""]
+
+
+def _odt_table(table, plan: Plan, cell_style, head_style, doc):
+    t = odftable.Table(name="計畫內容")
+    widths = {"c-item": 2.6, "c-focus": 3.4, "c-sub": 2.6, "c-unit": 2.6, "c-deadline": 2.2}
+    fixed = sum(widths.get(cid, 0) for cid, _ in table.columns)
+    for index, (cid, _title) in enumerate(table.columns):
+        col_style = style.Style(name=f"Col{index}", family="table-column")
+        col_style.addElement(style.TableColumnProperties(columnwidth=f"{widths.get(cid, 17.0 - fixed):.1f}cm"))
+        doc.automaticstyles.addElement(col_style)
+        t.addElement(odftable.TableColumn(stylename=col_style))
+    header = odftable.TableHeaderRows()
+    tr = odftable.TableRow()
+    for _id, title in table.columns:
+        cell = odftable.TableCell(stylename=head_style, valuetype="string")
+        cell.addElement(odftext.P(text=title))
+        tr.addElement(cell)
+    header.addElement(tr)
+    t.addElement(header)
+    covered = [0] * len(table.columns)   # rows still covered by a rowspan, per column
+    for body in table.bodies:
+        for row in body.rows:
+            tr = odftable.TableRow()
+            cells = iter(row)
+            for col in range(len(table.columns)):
+                if covered[col]:
+                    covered[col] -= 1
+                    tr.addElement(odftable.CoveredTableCell())
+                    continue
+                cell = next(cells, None)
+                if cell is None:
+                    tr.addElement(odftable.TableCell(stylename=cell_style))
+                    continue
+                attrs = {"stylename": cell_style, "valuetype": "string"}
+                if cell.rowspan > 1:
+                    attrs["numberrowsspanned"] = cell.rowspan
+                    covered[col] = cell.rowspan - 1
+                odf_cell = odftable.TableCell(**attrs)
+                for line in _cell_text(cell, plan):
+                    odf_cell.addElement(odftext.P(text=line))
+                tr.addElement(odf_cell)
+            t.addElement(tr)
+    return t
+
+
+def _meta(doc: OpenDocument, title: str) -> None:
+    from odf import dc
+
+    doc.meta.addElement(dc.Title(text=title))
+    doc.meta.addElement(dc.Language(text="zh-TW"))
+
+
+def _save(doc: OpenDocument) -> bytes:
+    """The ODF package with fixed timestamps and generator, so identical input gives identical bytes."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    source = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "meta.xml":
+                data = _strip_volatile_meta(data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, data)
+    return out.getvalue()
+
+
+def _strip_volatile_meta(data: bytes) -> bytes:
+    import re
+
+    text = data.decode("utf-8")
+    text = re.sub(r"<meta:creation-date>[^<]*</meta:creation-date>", "", text)
+    text = re.sub(r"<dc:date>[^<]*</dc:date>", "", text)
+    text = re.sub(r"<meta:generator>[^<]*</meta:generator>", "<meta:generator>plansite</meta:generator>", text)
+    return text.encode("utf-8")
