@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from . import downloads, qr, site as site_mod, table as table_mod
+from . import downloads as data, qr, site as site_mod, table as table_mod
 from .config import Config
 from .render import OutFile
 from .schema import SCHEMA_DIR
@@ -42,7 +42,9 @@ def plan_base(plan) -> str:
     return f"{site_mod.plan_url(plan)}{plan.agency.slug}-{plan.year}"
 
 
-def build_assets(model: SiteModel, config: Config, with_qr: bool) -> tuple[list[OutFile], dict[str, list[Download]]]:
+def build_assets(model: SiteModel, config: Config, with_qr: bool,
+                 downloads: bool = True) -> tuple[list[OutFile], dict[str, list[Download]]]:
+    """downloads=False (the preview) leaves out the data files, which are slow to make."""
     files: list[OutFile] = []
     listing: dict[str, list[Download]] = {}
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
@@ -52,22 +54,23 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool) -> tuple[list[
         listing.setdefault(page_url, []).append(Download(label, fmt, path, len(data)))
 
     all_rows = []
-    for plan in model.plans:
+    for plan in model.plans if downloads else []:
         url = site_mod.plan_url(plan)
         base = plan_base(plan)
-        rows = downloads.rows(plan)
+        rows = data.rows(plan)
         all_rows += rows
         table = table_mod.build_table(plan)
-        add(url, "計畫文件", "ODT", base + ".odt", downloads.odt_bytes(plan, table))
-        add(url, "具體作法清單", "ODS", base + ".ods", downloads.ods_bytes(rows, plan.full_title))
-        add(url, "具體作法清單", "CSV", base + ".csv", downloads.csv_bytes(rows))
-        add(url, "計畫資料", "JSON", base + ".json", downloads.plan_json(plan, schema_url))
-    add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", downloads.csv_bytes(all_rows))
-    add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", downloads.ods_bytes(all_rows, model.name))
-    add("open-data/", "全部計畫資料", "JSON", "open-data/plans.json", downloads.bundle_json(model.plans, schema_url))
+        add(url, "計畫文件", "ODT", base + ".odt", data.odt_bytes(plan, table))
+        add(url, "具體作法清單", "ODS", base + ".ods", data.ods_bytes(rows, plan.full_title))
+        add(url, "具體作法清單", "CSV", base + ".csv", data.csv_bytes(rows))
+        add(url, "計畫資料", "JSON", base + ".json", data.plan_json(plan, schema_url))
+    if downloads:
+        add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", data.csv_bytes(all_rows))
+        add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", data.ods_bytes(all_rows, model.name))
+        add("open-data/", "全部計畫資料", "JSON", "open-data/plans.json", data.bundle_json(model.plans, schema_url))
     for name in ("plan-download", "plan", "agency"):
-        data = (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
-        add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", data)
+        schema_bytes = (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
+        add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", schema_bytes)
     if with_qr:
         for page in model.pages:
             if page.kind in ("plan", "agency"):

@@ -46,6 +46,24 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-qr", action="store_true",
                        help="不產生 QR Code（未設定正式網址時需要） / no QR codes (needed without a base URL)")
     build.add_argument("--no-pdf", action="store_true", help="不產生 PDF / skip the PDF downloads")
+    new = sub.add_parser("new", help="從最新一年的計畫建立下一年度的計畫 / start next year's plan from the latest",
+                         description="複製機關最新一年的計畫為新年度：年度、標題中的年度與所有完成期限往後移，其餘內容保留；"
+                                     "不會覆寫已存在的檔案。\nCopy the agency's latest plan to a new year (year, title and "
+                                     "deadlines moved on); never overwrites.")
+    new.add_argument("agency", help="機關代稱，即 plans/ 下的目錄名稱 / agency slug (its folder under plans/)")
+    new.add_argument("year", nargs="?", type=int, help="新計畫的民國年（預設：最新一年＋1） / ROC year (default: latest + 1)")
+
+    agency = sub.add_parser("new-agency", help="建立新機關的 agency.yaml / create a new agency",
+                            description="建立 plans/<代稱>/agency.yaml。未以參數提供的欄位會逐一詢問。\n"
+                                        "Create plans/<slug>/agency.yaml; asks for what the flags leave out.")
+    agency.add_argument("--slug", help="機關代稱（網址用，小寫英文、數字、連字號） / URL slug")
+    agency.add_argument("--name", help="機關名稱，例如「長青綜合服務中心」 / short name")
+    agency.add_argument("--full-name", help="機關全銜，例如「高雄市政府社會局長青綜合服務中心」 / full name")
+    agency.add_argument("--government", help="所屬政府，例如「高雄市政府」 / government")
+    agency.add_argument("--parent", help="上級機關，例如「社會局」（可省略） / parent agency (optional)")
+    agency.add_argument("--unit", action="append", default=[], metavar="名稱=代稱",
+                        help="單位，例如 --unit 行政課=admin-section（可重複） / a unit, repeatable")
+
     serve = sub.add_parser("serve", help="建置並在本機預覽，檔案變更時自動重新建置 / build, serve and rebuild on change",
                            description="建置網站並在 http://127.0.0.1:<port>/ 提供預覽；plans/、templates/、static/ 或 "
                                        "site.toml 變更時自動重新建置。\nBuild, serve on 127.0.0.1 and rebuild on change.")
@@ -64,12 +82,16 @@ def main(argv: list[str] | None = None) -> int:
             return _check(config, args.strict)
         if args.command == "build":
             return _build(config, args)
+        if args.command == "new":
+            return _new(config, args)
+        if args.command == "new-agency":
+            return _new_agency(config, args)
         if args.command == "serve":
             from .serve import serve  # noqa: PLC0415
 
-            if args.out:
-                config = config.with_overrides(**{"paths.output": str(args.out.resolve())})
-            return serve(config, args.port, print_problems)
+            out = str(args.out.resolve()) if args.out else None
+            return serve(lambda: load_config(args.config).with_overrides(**{"paths.output": out}), args.port,
+                         print_problems)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -97,6 +119,66 @@ def _check(config: Config, strict: bool) -> int:
         return 1
     content = report.content
     print(f"檢查通過：{len(content.agencies)} 個機關、{len(content.plans)} 份計畫，{_summary(report.problems)}。 All good.")
+    return 0
+
+
+def _new(config: Config, args) -> int:
+    from . import scaffold  # noqa: PLC0415
+
+    result = scaffold.new_plan(config.path("plans"), args.agency, args.year)
+    print(f"已建立 {result.target}（複製自 {result.source.name}）。 Created.")
+    for change in result.changes:
+        print(f"  - {change}")
+    if result.review:
+        print("請檢查以下仍提到舊年度的內容，視需要修改： Please review these lines:")
+        for line in result.review:
+            print(f"  {line}")
+    print("也請逐項檢視具體作法、負責單位與章節文字是否仍適用，然後執行 python build.py check。")
+    report = pipeline.check(config)
+    mine = [p for p in report.problems.items if p.pos.path.resolve() == result.target.resolve()]
+    for problem in mine:
+        print(problem, file=sys.stderr)
+    return 1 if any(p.is_error for p in mine) else 0
+
+
+def _ask(label: str, value: str | None, required: bool = True) -> str:
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        if required:
+            raise ConfigError(f"錯誤：缺少 {label}；請用參數提供（見 python build.py new-agency --help）。")
+        return ""
+    while True:
+        answer = input(f"{label}：").strip()
+        if answer or not required:
+            return answer
+        print("此欄必填。 Required.")
+
+
+def _new_agency(config: Config, args) -> int:
+    from . import scaffold  # noqa: PLC0415
+
+    slug = _ask("機關代稱（小寫英文、數字、連字號，例如 kaohsiung-senior-center）", args.slug)
+    name = _ask("機關名稱（例如 長青綜合服務中心）", args.name)
+    full_name = _ask("機關全銜（例如 高雄市政府社會局長青綜合服務中心）", args.full_name)
+    government = _ask("所屬政府（例如 高雄市政府）", args.government)
+    parent = _ask("上級機關（例如 社會局；沒有請直接按 Enter）", args.parent, required=False)
+    units = []
+    for item in args.unit:
+        unit_name, _, unit_slug = item.partition("=")
+        units.append((unit_name.strip(), unit_slug.strip()))
+    if not units and sys.stdin.isatty():
+        print("請逐一輸入單位；全部輸入完請直接按 Enter。")
+        while True:
+            unit_name = input("單位名稱（例如 行政課）：").strip()
+            if not unit_name:
+                break
+            units.append((unit_name, input(f"「{unit_name}」的代稱（例如 admin-section）：").strip()))
+    answers = scaffold.AgencyAnswers(slug, name, full_name, government, parent, units)
+    path = scaffold.new_agency(config.path("plans"), answers)
+    print(f"已建立 {path}。 Created.")
+    print(f"下一步：參考 README 的計畫範例，把第一份計畫存成 plans/{slug}/<民國年>.yaml，再執行 python build.py check；"
+          "之後每年可用 python build.py new 從前一年的計畫開始。")
     return 0
 
 

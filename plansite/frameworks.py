@@ -3,23 +3,17 @@ from __future__ import annotations
 
 import pathlib
 
-from . import schema, yamlfile
-from .errors import PlanError, Pos, Problems
+from .errors import Pos, Problems
 from .model import Framework, FrameworkNode, Level
 
 
-def load_frameworks(directory: pathlib.Path, problems: Problems) -> dict[str, Framework]:
+def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | None = None) -> dict[str, Framework]:
+    from .load import read_doc  # noqa: PLC0415 - load imports the model this module builds
+
     out: dict[str, Framework] = {}
     for path in sorted(directory.glob("*.yaml")):
-        try:
-            doc = yamlfile.load(path)
-        except PlanError as exc:
-            problems.add(exc.problem)
-            continue
-        found = schema.check(doc, "framework")
-        if found:
-            for p in found:
-                problems.add(p)
+        doc = read_doc(path, "framework", problems, cache)
+        if doc is None:
             continue
         data = doc.data
         if data["id"] != path.stem:

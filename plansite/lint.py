@@ -29,12 +29,28 @@ def check_text(doc: Doc) -> list[Problem]:
                 found.append(Problem(_inner_pos(doc, path, match.group(0)),
                                      f"文字中不能使用 HTML 或程式碼（「{match.group(0)[:30]}」）。",
                                      "網站會以純文字顯示內容；粗體、清單、連結請用 Markdown 寫法。 No HTML in text."))
-            elif path and path[-1] in ("title", "heading") and _TYPED_NUMBER.match(value):
-                found.append(Problem(doc.pos(path), f"請不要自行輸入編號（「{_TYPED_NUMBER.match(value).group(0).strip()}」）。",
+            elif _typed_number(path, value):
+                found.append(Problem(doc.pos(path), f"請不要自行輸入編號（「{_typed_number(path, value)}」）。",
                                      "章節與項目編號會依順序自動產生。 Numbers are generated from order."))
 
     walk(doc.data, ())
     return found
+
+
+_MEASURE_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*|\d+[、．.](?!\d)|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])")
+
+
+def _typed_number(path, value: str) -> str:
+    """The number an editor typed at the start of a title, heading or measure, or ''."""
+    if not path:
+        return ""
+    if path[-1] in ("title", "heading"):
+        match = _TYPED_NUMBER.match(value)
+    elif "measures" in path and (isinstance(path[-1], int) or path[-1] == "text"):
+        match = _MEASURE_NUMBER.match(value)
+    else:
+        match = None
+    return match.group(0).strip() if match else ""
 
 
 def _inner_pos(doc: Doc, path, needle: str) -> Pos:

@@ -28,11 +28,12 @@ class Content:
     plans: list[Plan]
 
 
-def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], problems: Problems) -> Content:
+def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], problems: Problems,
+                 cache: dict | None = None) -> Content:
     agencies: list[Agency] = []
     plans: list[Plan] = []
     if not plans_dir.is_dir():
-        problems.error(Pos(plans_dir), "找不到計畫目錄。", "請建立 plans/ 目錄，或在 site.toml 設定 plans_dir。")
+        problems.error(Pos(plans_dir), "找不到計畫目錄。", "請建立 plans/ 目錄，或在 site.toml 設定 paths.plans。")
         return Content([], [])
     for entry in sorted(plans_dir.iterdir()):
         if entry.name.startswith("."):
@@ -45,12 +46,13 @@ def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], prob
             problems.error(Pos(entry), f"機關目錄名稱「{entry.name}」不能當作網址代稱。",
                            "請只用小寫英文字母、數字與連字號，例如 kaohsiung-senior-center。")
             continue
-        agency = _load_agency(entry, problems)
+        agency = _load_agency(entry, problems, cache)
         if agency is None:
             continue
         agencies.append(agency)
+        has_files = False
         for path in sorted(entry.iterdir()):
-            if path.name == "agency.yaml" or path.name.startswith("."):
+            if path.name == "agency.yaml" or _editor_temp(path.name):
                 continue
             if path.suffix == ".yml":
                 problems.error(Pos(path), "副檔名請用 .yaml。", f"請把檔案改名為 {path.stem}.yaml。")
@@ -59,37 +61,55 @@ def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], prob
                 problems.error(Pos(path), "不認得的檔案：計畫檔的檔名必須是民國年，例如 114.yaml。",
                                "若這不是計畫檔，請移出 plans/ 目錄。")
                 continue
-            plan = _load_plan(path, agency, frameworks, problems)
+            has_files = True
+            plan = _load_plan(path, agency, frameworks, problems, cache)
             if plan is not None:
                 plans.append(plan)
+        if not has_files:
+            problems.warn(Pos(agency.path), f"機關「{agency.name}」還沒有任何計畫檔。",
+                          "請參考 README 的範例建立第一份計畫，之後每年可用 python build.py new 開始。")
     for agency in agencies:
         agency.plans = sorted((p for p in plans if p.agency is agency), key=lambda p: -p.year)
-        if not agency.plans:
-            problems.warn(Pos(agency.path), f"機關「{agency.name}」還沒有任何計畫檔。",
-                          "請用 python build.py new 建立計畫。")
     lint.check_site(agencies, plans, problems)
     return Content(agencies, plans)
 
 
-def _load_doc(path: pathlib.Path, kind: str, problems: Problems) -> Doc | None:
+def _editor_temp(name: str) -> bool:
+    """Hidden files and the backups and swap files editors leave beside the file they edit."""
+    return name.startswith((".", "#", "~$")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
+
+
+def read_doc(path: pathlib.Path, kind: str, problems: Problems, cache: dict | None = None) -> Doc | None:
+    """Parse and schema-check one file; with a cache (the preview server's), unchanged files are not re-read."""
     try:
-        doc = yamlfile.load(path)
-    except PlanError as exc:
-        problems.add(exc.problem)
-        return None
-    found = schema.check(doc, kind)
-    found += lint.check_text(doc)
+        stat = path.stat()
+        key = (str(path), kind, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if cache is not None and key in cache:
+        doc, found = cache[key]
+    else:
+        try:
+            doc = yamlfile.load(path)
+        except PlanError as exc:
+            problems.add(exc.problem)
+            return None
+        found = schema.check(doc, kind)
+        if kind != "framework":
+            found += lint.check_text(doc)
+        if cache is not None and key is not None:
+            cache[key] = (doc, found)
     for p in found:
         problems.add(p)
     return None if any(p.is_error and p.blocking for p in found) else doc
 
 
-def _load_agency(directory: pathlib.Path, problems: Problems) -> Agency | None:
+def _load_agency(directory: pathlib.Path, problems: Problems, cache: dict | None) -> Agency | None:
     path = directory / "agency.yaml"
     if not path.exists():
         problems.error(Pos(directory), "機關目錄缺少 agency.yaml。", "請用 python build.py new-agency 建立機關資料。")
         return None
-    doc = _load_doc(path, "agency", problems)
+    doc = read_doc(path, "agency", problems, cache)
     if doc is None:
         return None
     data = doc.data
@@ -229,8 +249,8 @@ def yamlfile_path(agency: Agency) -> str:
 
 
 def _load_plan(path: pathlib.Path, agency: Agency, frameworks: dict[str, Framework],
-               problems: Problems) -> Plan | None:
-    doc = _load_doc(path, "plan", problems)
+               problems: Problems, cache: dict | None) -> Plan | None:
+    doc = read_doc(path, "plan", problems, cache)
     if doc is None:
         return None
     data = doc.data

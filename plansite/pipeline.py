@@ -19,27 +19,30 @@ class Report:
     content: "load.Content | None" = field(default=None, repr=False)
 
 
-def check(config: Config, strict: bool = False) -> Report:
+def check(config: Config, cache: dict | None = None) -> Report:
     """Load and validate every framework, agency and plan; never raises for bad input."""
     problems = Problems()
-    fws = frameworks.load_frameworks(config.path("frameworks"), problems)
-    content = load.load_content(config.path("plans"), fws, problems) if not problems.errors else None
+    fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
+    content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
     return Report(problems=problems, content=content)
 
 
-def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = True) -> Report:
+def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = True, downloads: bool = True,
+          cache: dict | None = None) -> Report:
     """load config → load and validate plans → site model → render pages → write atomically."""
     started = time.monotonic()
-    report = check(config)
+    report = check(config, cache)
     _check_publishing(config, report.problems, qr)
     if report.problems.errors or (strict and report.problems.warnings):
         raise BuildFailed(report.problems)
     from . import assets, render, site, write  # noqa: PLC0415 - only needed when building
 
     model = site.build_site(report.content, config)
-    env = render.environment(config)
-    files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url))
-    if pdf:
+    # the preview server keeps one Jinja environment: templates compile once and reload when edited
+    env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
+        else render.environment(config)
+    files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads)
+    if pdf and downloads:
         files += _print_plans(model, config, env, listing, report.problems)
     files += render.render_pages(model, config, env, listing) + render.render_feeds(model, config, env, listing)
     write.publish(config.path("output"), files, static_dir=config.path("static"))

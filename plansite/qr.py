@@ -1,6 +1,7 @@
 """QR codes of pages' canonical addresses: inline SVG for the page, PNG and SVG for flyers (segno)."""
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -10,6 +11,7 @@ from markupsafe import Markup, escape
 FLYER_SCALE = 24   # module size in px of the PNG download: about 6 cm wide at 300 dpi
 
 
+@functools.lru_cache(maxsize=512)  # the preview rebuilds often; a QR code depends only on its address
 def _code(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
 

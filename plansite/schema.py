@@ -6,6 +6,7 @@ downloads point at them.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import pathlib
 from functools import lru_cache
@@ -55,7 +56,9 @@ def _explain(doc: Doc, e: jsonschema.ValidationError) -> list[Problem]:
         extras = sorted(set(e.instance) - set(allowed))
         out = []
         for key in extras:
-            hint = f"可用的欄位：{'、'.join(allowed)}。" if allowed else ""
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"您是不是要寫「{close[0]}」？" if close else ""
+            hint += f"可用的欄位：{'、'.join(allowed)}。" if allowed else ""
             where_text = f"（在 {name}）" if path else ""
             out.append(Problem(doc.key(path + (key,)), f"不認得的欄位「{key}」{where_text}；這個欄位不會被使用。",
                                hint + " Unknown key.", blocking=False))
@@ -77,7 +80,8 @@ def _explain(doc: Doc, e: jsonschema.ValidationError) -> list[Problem]:
             hint = "這個欄位是空的；請填寫內容或刪除這個欄位。"
         elif isinstance(got, str) and "integer" in want:
             hint = "請只寫阿拉伯數字，不要加引號或其他文字。"
-        return [Problem(where, f"{name} 應該是{want_text}，但寫成了{_describe(got)}。", hint)]
+        subject = f"{name} " if path else ""
+        return [Problem(where, f"{subject}應該是{want_text}，但寫成了{_describe(got)}。", hint)]
     if v == "minLength":
         return [Problem(where, f"{name} 不能是空的文字。", desc)]
     if v == "minItems":
@@ -90,6 +94,12 @@ def _explain(doc: Doc, e: jsonschema.ValidationError) -> list[Problem]:
     if v == "not":
         return [Problem(where, f"{name} 不能同時有 groups 與 measures。",
                         "具體作法請放在 measures，或分組放在 groups 之下，擇一即可。")]
+    known = {k for branch in (e.schema.get("oneOf", []) if isinstance(e.schema, dict) else [])
+             if isinstance(branch, dict) for k in branch.get("properties", {})}
+    if v == "oneOf" and isinstance(e.instance, dict) and len(e.instance) == 1 and not known & set(e.instance):
+        key = next(iter(e.instance))
+        return [Problem(doc.key(path + (key,)), f"{name} 看起來是一段文字，但其中的「: 」讓 YAML 把它當成了欄位「{key}」。",
+                        "請用引號把整段文字包起來，或改用全形冒號「：」。")]
     if v == "oneOf":
         # pick the branch whose type matches what the editor wrote, and report its problems
         branch_errors = [c for c in e.context if c.validator != "type"]

@@ -1,7 +1,12 @@
-"""`python build.py serve`: build, serve the output on 127.0.0.1, rebuild when a source changes.
+"""`python build.py serve`: build, serve on 127.0.0.1, rebuild on change, reload the browser.
 
-Polling (twice a second) keeps this dependency-free and works the same on Windows, macOS
-and Linux. A failed rebuild prints the problems and keeps serving the last good build.
+- Polling (five times a second) keeps this dependency-free and works the same on every OS.
+- Every served HTML page gets a small script that listens on /__plansite/events (server-sent
+  events) and reloads the tab after each rebuild.
+- A failed rebuild keeps the last good build in the output folder; the browser shows an error
+  page (file:line:column, the line with a marker, the hint) until the file is fixed.
+- Parsed files are cached by modification time, and preview skips the slow downloads (PDF,
+  ODT, ODS), so an edit to one plan shows in the browser well under a second.
 """
 from __future__ import annotations
 
@@ -13,86 +18,190 @@ import sys
 import threading
 import time
 
+import jinja2
+
 from . import pipeline
-from .config import Config
-from .errors import BuildFailed
+from .errors import BuildFailed, ConfigError, Pos, Problems, display_path
+
+LIVERELOAD_JS = b"""(function () {
+  var last = null;
+  function connect() {
+    var source = new EventSource("/__plansite/events");
+    source.onmessage = function (event) {
+      if (last !== null && event.data !== last) { window.location.reload(); }
+      last = event.data;
+    };
+    source.onerror = function () { source.close(); setTimeout(connect, 1000); };
+  }
+  connect();
+})();
+"""
+SCRIPT_TAG = b'<script src="/__plansite/livereload.js"></script>'
 
 
-def _snapshot(paths: list[pathlib.Path]) -> dict[str, float]:
-    state: dict[str, float] = {}
+class State:
+    """What the server shows: the build version and, after a failed build, its problems."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.problems: Problems | None = None
+        self.changed = threading.Condition()
+
+    def publish(self, problems: Problems | None) -> None:
+        with self.changed:
+            self.version += 1
+            self.problems = problems
+            self.changed.notify_all()
+
+
+def _snapshot(paths: list[pathlib.Path]) -> dict[str, int]:
+    state: dict[str, int] = {}
     for root in paths:
         if root.is_file():
             state[str(root)] = root.stat().st_mtime_ns
         elif root.is_dir():
             for path in root.rglob("*"):
                 if path.is_file():
-                    state[str(path)] = path.stat().st_mtime_ns
+                    try:
+                        state[str(path)] = path.stat().st_mtime_ns
+                    except FileNotFoundError:  # removed while we looked (editors' temp files)
+                        continue
     return state
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+def error_page(env: jinja2.Environment, problems: Problems, site_name: str) -> bytes:
+    views = []
+    for p in (p for p in problems.sorted() if p.is_error):   # warnings stay in the terminal
+        view = {"severity": p.severity, "path": display_path(p.pos.path), "line": p.pos.line, "col": p.pos.col,
+                "message": p.message, "hint": p.hint, "is_error": p.is_error, "excerpt": ""}
+        try:
+            lines = p.pos.path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        if 1 <= p.pos.line <= len(lines):
+            line = lines[p.pos.line - 1].replace("\t", "→")
+            col = min(max(p.pos.col - 1, 0), len(line))
+            view.update(excerpt=line, excerpt_before=line[:col], excerpt_at=line[col:col + 1] or " ",
+                        excerpt_after=line[col + 1:], marker=" " * (len(str(p.pos.line)) + 3 + col) + "^")
+        views.append(view)
+    return env.get_template("serve/error.html").render(problems=views, site_name=site_name).encode("utf-8")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    state: State
+    env: jinja2.Environment
+    site_name: str
+
     def log_message(self, format, *args):  # noqa: A002 - http.server's name
         pass
 
-    def send_error(self, code, message=None, explain=None):
-        if code == 404:
-            page = pathlib.Path(self.directory) / "404.html"
-            if page.is_file():
-                body = page.read_bytes()
-                self.send_response(404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-        super().send_error(code, message, explain)
+    def do_GET(self):  # noqa: N802 - http.server's name
+        path = self.path.split("?", 1)[0]
+        if path == "/__plansite/livereload.js":
+            return self._send(200, "text/javascript; charset=utf-8", LIVERELOAD_JS)
+        if path == "/__plansite/events":
+            return self._events()
+        problems = self.state.problems
+        if problems is not None and (path.endswith("/") or path.endswith(".html")):
+            return self._send(500, "text/html; charset=utf-8", error_page(self.env, problems, self.site_name))
+        target = pathlib.Path(self.translate_path(path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix == ".html":
+            status = 200
+            if not target.is_file():
+                target, status = pathlib.Path(self.directory) / "404.html", 404
+            if target.is_file():
+                body = target.read_bytes().replace(b"</body>", SCRIPT_TAG + b"\n</body>", 1)
+                return self._send(status, "text/html; charset=utf-8", body)
+        return super().do_GET()
+
+    def _send(self, status: int, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = None
+        try:
+            while True:
+                with self.state.changed:
+                    if seen == self.state.version:
+                        self.state.changed.wait(timeout=10)
+                    version = self.state.version
+                message = f"data: {version}\n\n" if version != seen else ": keep-alive\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                seen = version
+        except (BrokenPipeError, ConnectionResetError):
+            return
 
 
-def _rebuild(config: Config, report_problems) -> bool:
+def _rebuild(load_config, state: State, cache: dict, report_problems) -> None:
+    started = time.monotonic()
     try:
-        report = pipeline.build(config, qr=bool(config.base_url), pdf=False)
+        config = load_config()   # site.toml is watched too
+        report = pipeline.build(config, qr=bool(config.base_url), pdf=False, downloads=False, cache=cache)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr, flush=True)
+        problems = Problems()
+        problems.error(Pos(pathlib.Path("site.toml")), str(exc).split("錯誤：", 1)[-1])
+        state.publish(problems)
+        return
     except BuildFailed as exc:
         report_problems(exc.problems)
-        print("建置失敗，網站仍顯示上一次成功的版本；修正後會自動重新建置。 Build failed; serving the last good build.",
-              file=sys.stderr, flush=True)
-        return False
+        print("建置失敗：瀏覽器顯示錯誤頁，輸出目錄保留上一次成功的版本；修正後會自動更新。"
+              " Build failed; fix the file and the page comes back.", file=sys.stderr, flush=True)
+        state.publish(exc.problems)
+        return
     report_problems(report.problems)
-    print(f"已更新：{report.pages} 頁，{report.seconds:.2f} 秒。 Rebuilt.", flush=True)
-    return True
+    print(f"已更新：{report.pages} 頁，{time.monotonic() - started:.2f} 秒。 Rebuilt.", flush=True)
+    state.publish(None)
 
 
-def serve(config: Config, port: int, report_problems) -> int:
+def serve(load_config, port: int, report_problems) -> int:
+    """Serve until Ctrl+C. `load_config()` reads site.toml (with command-line overrides) afresh."""
+    from . import render  # noqa: PLC0415
+
+    config = load_config()
     out = config.path("output")
     if not config.base_url:
         print("警告：site.toml 沒有設定 base_url，預覽中不顯示 QR Code；正式建置前請設定。 "
               "No base URL: QR codes are left out of the preview.", file=sys.stderr)
-    print("預覽不產生 PDF；PDF 在 python build.py build 時產生。 PDFs are made by `build` only.", file=sys.stderr)
-    _rebuild(config, report_problems)
+    print("預覽不產生 PDF、ODT、ODS 等下載檔；正式建置（python build.py build）才會產生。", file=sys.stderr)
+    state, cache = State(), {}
+    _rebuild(load_config, state, cache, report_problems)
     out.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(_Quiet, directory=str(out))
+    handler = type("Handler", (_Handler,), {"state": state, "env": render.environment(config),
+                                            "site_name": config["site.name"]})
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(out)))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             print(f"錯誤：連接埠 {port} 已被其他程式使用；請改用 --port 指定其他連接埠，例如 --port {port + 1}。"
                   f" Port {port} is in use.", file=sys.stderr)
             return 1
         raise
-    # http.server serves whatever directory exists at request time; after an atomic swap
-    # the handler's path string points at the new build.
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"預覽網址：http://127.0.0.1:{port}/ （按 Ctrl+C 結束） Serving, Ctrl+C to stop.", flush=True)
     watched = [config.path("plans"), config.path("frameworks"), config.path("templates"), config.path("static"),
-               config.root / "site.toml", pathlib.Path(__file__).resolve().parent.parent / "schema"]
-    state = _snapshot(watched)
+               config.root / "site.toml"]
+    snapshot = _snapshot(watched)
     try:
         while True:
-            time.sleep(0.5)
+            time.sleep(0.2)
             now = _snapshot(watched)
-            if now != state:
-                state = now
-                _rebuild(config, report_problems)
+            if now != snapshot:
+                snapshot = now
+                _rebuild(load_config, state, cache, report_problems)
     except KeyboardInterrupt:
         print("\n已停止預覽。 Stopped.")
     finally:

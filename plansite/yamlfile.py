@@ -55,11 +55,11 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(event.start_mark, "不支援 YAML 錨點與別名（& 與 *）；請把內容直接寫出來。",
-                           "Anchors and aliases are not allowed; write the content out.")
+                           "每個值請直接寫出，不要用 & 或 * 引用其他地方。 Anchors and aliases are not allowed.")
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":  # PyYAML leaves tag None unless the file wrote one
             raise _Refused(event.start_mark, f"不支援 YAML 標籤（{tag}）；請移除「!」開頭的標記。",
-                           "Explicit tags are not allowed.")
+                           "YAML 標籤可能讓檔案執行非預期的動作，請直接寫文字。 Explicit tags are not allowed.")
         return super().compose_node(parent, index)
 
 
@@ -182,6 +182,11 @@ def _explain(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
         return ("缺少「: 」：這一行看起來是欄位，但沒有冒號。", "欄位請寫成「名稱: 內容」，或檢查上一行的縮排。 " + english)
     if "quoted scalar" in context and "end of stream" in problem:
         return ("引號沒有成對：從這裡開始的引號到檔案結尾都沒有結束。", "請補上結尾的引號。 " + english)
+    if "expected <block end>" in problem and exc.problem_mark is not None and exc.problem_mark.buffer:
+        line = exc.problem_mark.buffer[: exc.problem_mark.index].rsplit("\n", 1)[-1].lstrip(" -")
+        if line.startswith(("[", "{")):
+            return ("以「[」或「{」開頭的文字會被 YAML 當成清單或欄位集合。",
+                    "請用引號把整段文字包起來，例如 \"[重要] …\"。 " + english)
     if "did not find expected key" in problem or "expected <block end>" in problem:
         return ("縮排不一致：這一行的縮排與同一層的其他行不同。", "同一層的欄位請對齊；清單項目以「- 」開頭。 " + english)
     if "did not find expected '-' indicator" in problem:
@@ -200,6 +205,11 @@ def _explain(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
 def _convert(node: Node, path: PathKey, doc: Doc) -> Any:
     doc.value_pos[path] = _pos(doc.path, node.start_mark)
     if isinstance(node, ScalarNode):
+        if _comment_eats_text(node, doc.lines):
+            end = node.end_mark
+            raise PlanError(Pos(doc.path, end.line + 1, end.column + 2),
+                            "「 #」之後的文字會被 YAML 當成註解而消失。",
+                            "文字中有「#」時，請用引號把整段文字包起來，或改用全形「＃」。 Text after ' #' is a comment.")
         return _scalar(node)
     if isinstance(node, SequenceNode):
         return [_convert(child, path + (i,), doc) for i, child in enumerate(node.value)]
@@ -221,6 +231,15 @@ def _convert(node: Node, path: PathKey, doc: Doc) -> Any:
             out[key] = _convert(value_node, path + (key,), doc)
         return out
     raise PlanError(_pos(doc.path, node.start_mark), "無法辨識的 YAML 內容。")
+
+
+def _comment_eats_text(node: ScalarNode, lines: list[str]) -> bool:
+    """A plain value followed by ' #' and more text: YAML drops that text as a comment. Comments
+    people mean to write sit two or more spaces after the value; one space is a typo in text."""
+    if node.style or node.end_mark is None or node.end_mark.line >= len(lines):
+        return False
+    rest = lines[node.end_mark.line][node.end_mark.column:]
+    return rest.startswith(" #") and len(rest) > 2 and rest[2:3] not in ("", " ")
 
 
 def _scalar(node: ScalarNode) -> Any:

@@ -50,6 +50,11 @@ EXPECTED = {
     "34-duplicate-unit-slug.agency.yaml": (10, 11, "單位代稱「admin-section」重複（第 7 行"),
     "35-bad-unit-slug.agency.yaml": (10, 11, "slug 的格式不對"),
     "36-agency-missing-units.agency.yaml": (2, 1, "缺少必填欄位「units」"),
+    "37-colon-in-measure.yaml": (23, 15, "其中的「: 」讓 YAML 把它當成了欄位「設置傳承大使」"),
+    "38-hash-in-text.yaml": (23, 22, "「 #」之後的文字會被 YAML 當成註解而消失"),
+    "39-bracket-start.yaml": (23, 20, "以「[」或「{」開頭的文字"),
+    "40-typed-measure-number.yaml": (23, 15, "請不要自行輸入編號（「1.」）"),
+    "41-misspelled-key.yaml": (17, 5, "不認得的欄位「unit」"),
 }
 
 
@@ -97,6 +102,11 @@ def test_every_problem_in_every_file_is_reported(tmp_path):
     assert "114.yaml:3:1: 錯誤：不認得的欄位「author」" in text
     assert "不認得的單位「行政科」" in text and "不認得的單位「服務科」" in text
     assert "113.yaml:5:1: 錯誤：欄位「title」重複" in text
+
+
+def test_misspelled_key_suggests_the_right_one(tmp_path):
+    root = make_project(tmp_path, {_target("x"): (FIXTURES / "bad" / "41-misspelled-key.yaml").read_bytes()})
+    assert "建議：您是不是要寫「units」？" in _check(root)[0]
 
 
 def test_unknown_unit_suggests_the_closest_name(tmp_path):
