@@ -201,10 +201,9 @@ def _check_a11y(config: Config, args) -> int:
 def _build(config: Config, args) -> int:
     overrides = {"paths.output": str(args.out.resolve()) if args.out else None, "site.base_url": args.base_url}
     config = config.with_overrides(**overrides)
-    if not args.quiet:
-        print(f"建置中… Building from {config.path('plans')}", flush=True)
+    progress = (lambda message: None) if args.quiet else (lambda message: print(message, flush=True))
     try:
-        report = pipeline.build(config, strict=args.strict, qr=not args.no_qr, pdf=not args.no_pdf)
+        report = pipeline.build(config, strict=args.strict, qr=not args.no_qr, pdf=not args.no_pdf, progress=progress)
     except BuildFailed as exc:
         print_problems(exc.problems)
         print(f"建置失敗，保留上一次的輸出：{_summary(exc.problems)}。 Build failed; previous output kept.",

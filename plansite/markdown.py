@@ -16,6 +16,7 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=8192)  # one measure shows on its plan, unit and pillar pages
 def md_to_html(text: str) -> Markup:
     """Render one Markdown field; an empty field renders as nothing."""
     if not text or not text.strip():

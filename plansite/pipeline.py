@@ -28,9 +28,10 @@ def check(config: Config, cache: dict | None = None) -> Report:
 
 
 def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = True, downloads: bool = True,
-          cache: dict | None = None) -> Report:
+          cache: dict | None = None, progress=lambda message: None) -> Report:
     """load config → load and validate plans → site model → render pages → write atomically."""
     started = time.monotonic()
+    progress("載入並檢查計畫… Loading and checking plans")
     report = check(config, cache)
     _check_publishing(config, report.problems, qr)
     if report.problems.errors or (strict and report.problems.warnings):
@@ -41,10 +42,14 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
+    progress(f"產生下載檔與 QR Code（{len(model.plans)} 份計畫）… Making downloads")
     files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads)
     if pdf and downloads:
+        progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
         files += _print_plans(model, config, env, listing, report.problems)
+    progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
     files += render.render_pages(model, config, env, listing) + render.render_feeds(model, config, env, listing)
+    progress("寫入輸出目錄… Writing")
     write.publish(config.path("output"), files, static_dir=config.path("static"))
     report.pages = sum(1 for f in files if f.path.endswith(".html"))
     report.files = len(files)

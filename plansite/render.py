@@ -1,6 +1,7 @@
 """Jinja environment and rendering of every page and feed to bytes."""
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 import posixpath
@@ -61,6 +62,7 @@ def plan_date(plan) -> str:
     return f"{day}T00:00:00+08:00"
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(from_page: str, target: str) -> str:
     """A link from the page at out_path `from_page` to site URL `target`, working from disk too."""
     target, _, fragment = target.partition("#")

@@ -1,6 +1,6 @@
 """`python build.py serve`: build, serve on 127.0.0.1, rebuild on change, reload the browser.
 
-- Polling (five times a second) keeps this dependency-free and works the same on every OS.
+- Polling (ten times a second) keeps this dependency-free and works the same on every OS.
 - Every served HTML page gets a small script that listens on /__plansite/events (server-sent
   events) and reloads the tab after each rebuild.
 - A failed rebuild keeps the last good build in the output folder; the browser shows an error
@@ -197,9 +197,16 @@ def serve(load_config, port: int, report_problems) -> int:
     snapshot = _snapshot(watched)
     try:
         while True:
-            time.sleep(0.2)
+            time.sleep(0.1)
             now = _snapshot(watched)
             if now != snapshot:
+                # editors save in several writes (truncate, write, rename): wait until the files settle
+                while True:
+                    time.sleep(0.03)
+                    settled = _snapshot(watched)
+                    if settled == now:
+                        break
+                    now = settled
                 snapshot = now
                 _rebuild(load_config, state, cache, report_problems)
     except KeyboardInterrupt:

@@ -1,0 +1,108 @@
+"""`python build.py serve` as an editor uses it: edit, see the page reload; break a file, see the
+error page; fix it, see the page come back. The server process is stopped after each test."""
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+import tools
+
+pytestmark = pytest.mark.browser
+
+PLAN = "plans/kaohsiung-senior-center/113.yaml"
+PAGE = "agencies/kaohsiung-senior-center/113/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(tmp_path, port=None):
+    sys.path.insert(0, str(tools.REPO_ROOT / "tests"))
+    from support import make_project
+
+    root = make_project(tmp_path, plans_from=tools.REPO_ROOT / "plans")
+    port = port or free_port()
+    process = subprocess.Popen([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(root / "site.toml"),
+                                "serve", "--port", str(port)], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        line = ""
+        while "預覽網址" not in line:
+            line = process.stdout.readline()
+            assert line or process.poll() is None, "serve stopped before serving"
+            assert time.monotonic() < deadline, "serve did not start"
+        yield root, f"http://127.0.0.1:{port}/", process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edit_reload_error_page_and_recovery(browser, tmp_path):
+    with serving(tmp_path) as (root, base, _process):
+        page = browser.new_page()
+        page.goto(base + PAGE)
+        assert page.get_by_text("於1樓大廳設置意見箱。").count() == 1
+        # an edit shows by itself: the page reloads without the editor touching the browser
+        edit(root / PLAN, "於1樓大廳設置意見箱。", "於1樓大廳設置意見箱及線上表單。")
+        page.get_by_text("於1樓大廳設置意見箱及線上表單。").wait_for(timeout=10000)
+        # a broken file shows the error page, with file:line:column, the line and a hint
+        edit(root / PLAN, "title: 113年度", 'title: "113年度')
+        page.get_by_role("heading", name="檔案有錯誤，預覽尚未更新").wait_for(timeout=10000)
+        body = page.inner_text("main")
+        assert "plans/kaohsiung-senior-center/113.yaml 第 3 行第 8 欄" in body
+        assert "引號沒有成對" in body and "建議" in body
+        assert page.locator("pre mark").inner_text() == '"'
+        assert tools.axe_violations(page) == []
+        # the last good build stays on disk
+        assert "於1樓大廳設置意見箱及線上表單。" in (root / "_site" / PAGE / "index.html").read_text(encoding="utf-8")
+        # fixing it brings the page back by itself
+        edit(root / PLAN, 'title: "113年度', "title: 113年度")
+        page.get_by_text("於1樓大廳設置意見箱及線上表單。").wait_for(timeout=10000)
+        assert "113年度提升服務工作計畫" in page.locator("h1").inner_text()
+        page.close()
+
+
+def test_an_unknown_unit_shows_with_its_suggestion(browser, tmp_path):
+    with serving(tmp_path) as (root, base, _process):
+        page = browser.new_page()
+        page.goto(base + PAGE)
+        edit(root / PLAN, "units: [服務課]", "units: [服務科]")
+        page.get_by_role("heading", name="檔案有錯誤，預覽尚未更新").wait_for(timeout=10000)
+        assert "不認得的單位「服務科」" in page.inner_text("main")
+        assert "您是不是要寫「服務課」" in page.inner_text("main")
+        page.close()
+
+
+def test_a_port_in_use_gets_a_clear_message(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        sys.path.insert(0, str(tools.REPO_ROOT / "tests"))
+        from support import make_project
+
+        root = make_project(tmp_path)
+        result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(root / "site.toml"),
+                                 "serve", "--port", str(port)], cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"連接埠 {port} 已被其他程式使用" in result.stderr and "Traceback" not in result.stderr
