@@ -8,6 +8,27 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 PROJECT = FIXTURES / "project"
 
+# One page of each kind in the seed site.
+PAGE_KINDS = {
+    "home": "index.html",
+    "agencies": "agencies/index.html",
+    "years": "years/index.html",
+    "agency": "agencies/kaohsiung-dv-prevention-center/index.html",
+    "plan": "agencies/kaohsiung-dv-prevention-center/114/index.html",
+    "plan-scored": "agencies/penghu-social-affairs/107/index.html",
+    "unit": "agencies/kaohsiung-jiasian-district/units/civil-affairs-section/index.html",
+    "frameworks": "frameworks/index.html",
+    "framework": "frameworks/six-pillars/index.html",
+    "pillar": "frameworks/six-pillars/3/index.html",
+    "sub-item": "frameworks/six-pillars/3-2/index.html",
+    "search": "search/index.html",
+    "sitemap": "sitemap/index.html",
+    "accessibility": "accessibility/index.html",
+    "privacy": "privacy/index.html",
+    "opendata": "open-data/index.html",
+    "404": "404.html",
+}
+
 
 def make_project(tmp_path: pathlib.Path, files: dict[str, str | bytes] | None = None,
                  plans_from: pathlib.Path | None = None, site_toml: str | None = None) -> pathlib.Path:

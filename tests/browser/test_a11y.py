@@ -152,3 +152,32 @@ def test_without_javascript_every_page_reads_and_controls_stay_hidden(browser, s
     assert page.is_visible("noscript p, .ps-noscript")
     assert "訂定機關年度提升服務計畫" in page.inner_text("main")
     context.close()
+
+
+def test_keyboard_only_walk_from_home_to_a_unit_page_and_back(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(site_url)
+
+    def tab_to(text: str, limit: int = 400) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.textContent.trim()") == text:
+                return
+        raise AssertionError(f"Tab never reached a link named {text!r}")
+
+    tab_to("機關")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    tab_to("高雄市甲仙區公所")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    tab_to("民政課")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().endswith("民政課")
+    tab_to("首頁")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "提升服務計畫公開網"
+    context.close()

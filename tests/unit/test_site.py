@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from linkcheck import broken_links
-from support import REPO, make_project
+from support import PAGE_KINDS as SEED_PAGES, REPO, make_project
 
 SEED_FIDELITY = REPO.parent / "shared" / "tools" / "seed_fidelity.py"
 
@@ -42,27 +42,9 @@ def digest(directory: pathlib.Path) -> dict[str, str]:
             for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
-PAGE_KINDS = {
-    "home": "index.html",
-    "agencies": "agencies/index.html",
-    "years": "years/index.html",
-    "agency": "agencies/kaohsiung-senior-center/index.html",
-    "plan": "agencies/kaohsiung-senior-center/113/index.html",
-    "unit": "agencies/kaohsiung-senior-center/units/service-section/index.html",
-    "frameworks": "frameworks/index.html",
-    "framework": "frameworks/six-pillars/index.html",
-    "pillar": "frameworks/six-pillars/3/index.html",
-    "sub-item": "frameworks/six-pillars/3-2/index.html",
-    "search": "search/index.html",
-    "sitemap": "sitemap/index.html",
-    "accessibility": "accessibility/index.html",
-    "privacy": "privacy/index.html",
-    "open data": "open-data/index.html",
-    "404": "404.html",
-    "sitemap.xml": "sitemap.xml",
-    "feed": "feed.xml",
-    "robots": "robots.txt",
-}
+PAGE_KINDS = {**SEED_PAGES, "sitemap.xml": "sitemap.xml", "feed": "feed.xml", "robots": "robots.txt"}
+PLAN_PAGE = "agencies/kaohsiung-senior-center/113/index.html"
+UNIT_PAGE = "agencies/kaohsiung-senior-center/units/service-section/index.html"
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
@@ -82,14 +64,14 @@ def test_sub_item_page_shows_every_agency_in_its_own_wording(site):
 
 
 def test_plan_links_to_agency_units_and_pillars(site):
-    page = (site / PAGE_KINDS["plan"]).read_text(encoding="utf-8")
+    page = (site / PLAN_PAGE).read_text(encoding="utf-8")
     assert 'href="../index.html"' in page                       # agency
     assert 'href="../units/service-section/index.html"' in page  # unit
     assert 'href="../../../frameworks/six-pillars/3-2/index.html"' in page  # sub-item
 
 
 def test_unit_page_lists_its_measures_by_year_and_pillar(site):
-    page = (site / PAGE_KINDS["unit"]).read_text(encoding="utf-8")
+    page = (site / UNIT_PAGE).read_text(encoding="utf-8")
     assert "113年度提升服務工作計畫" in page
     assert "於1樓入口處設置服務台，指派專人輪值，提供長輩各項業務諮詢及服務。" in page
     assert "設置3樓服務櫃台" in page
@@ -114,7 +96,7 @@ def test_sub_path_hosting(tmp_path):
     result = build(out, "--base-url", "https://example.gov.tw/plans/")
     assert result.returncode == 0, result.stderr
     assert broken_links(out) == []
-    plan = (out / PAGE_KINDS["plan"]).read_text(encoding="utf-8")
+    plan = (out / PLAN_PAGE).read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://example.gov.tw/plans/agencies/kaohsiung-senior-center/113/">' in plan
     locs = re.findall(r"<loc>([^<]+)</loc>", (out / "sitemap.xml").read_text(encoding="utf-8"))
     assert locs and all(loc.startswith("https://example.gov.tw/plans/") for loc in locs)
