@@ -166,18 +166,46 @@ def test_keyboard_only_walk_from_home_to_a_unit_page_and_back(browser, site_url)
                 return
         raise AssertionError(f"Tab never reached a link named {text!r}")
 
-    tab_to("機關")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    tab_to("高雄市甲仙區公所")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    tab_to("民政課")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    def follow(text: str) -> None:
+        tab_to(text)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    follow("機關")
+    follow("高雄市甲仙區公所")
+    follow("民政課")
     assert page.locator("h1").inner_text().endswith("民政課")
-    tab_to("首頁")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    follow("首頁")
     assert page.locator("h1").inner_text() == "提升服務計畫公開網"
     context.close()
+
+
+CONTRAST = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  for (const el of document.querySelectorAll('main p, main li, main td, main th, main dd, main dt, main h1, main h2, main h3')) {
+    if (!el.textContent.trim() || !el.getClientRects().length) continue;
+    const fg = lum(rgb(getComputedStyle(el).color).slice(0, 3)), bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 7) low.push(`${el.tagName.toLowerCase()} ${ratio.toFixed(2)}: ${el.textContent.trim().slice(0, 30)}`);
+  }
+  return low;
+}"""
+
+
+@pytest.mark.parametrize("kind", ["plan", "plan-scored", "unit", "sub-item", "home"])
+def test_body_text_contrast_is_at_least_7_to_1(browser, site_url, kind):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(site_url + PAGE_KINDS[kind])
+    low = page.evaluate(CONTRAST)
+    page.close()
+    assert low == [], low[:5]
