@@ -82,7 +82,7 @@ def error_page(env: jinja2.Environment, problems: Problems, site_name: str) -> b
             line = lines[p.pos.line - 1].replace("\t", "→")
             col = min(max(p.pos.col - 1, 0), len(line))
             view.update(excerpt=line, excerpt_before=line[:col], excerpt_at=line[col:col + 1] or " ",
-                        excerpt_after=line[col + 1:], marker=" " * (len(str(p.pos.line)) + 3 + col) + "^")
+                        excerpt_after=line[col + 1:])
         views.append(view)
     return env.get_template("serve/error.html").render(problems=views, site_name=site_name).encode("utf-8")
 
