@@ -50,7 +50,10 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
     files += render.render_pages(model, config, env, listing) + render.render_feeds(model, config, env, listing)
     progress("寫入輸出目錄… Writing")
-    write.publish(config.path("output"), files, static_dir=config.path("static"))
+    if cache is None:
+        write.publish(config.path("output"), files, static_dir=config.path("static"))
+    else:  # the preview: rewrite only what changed since its last good build
+        cache["written"] = write.update(config.path("output"), files, config.path("static"), cache.get("written"))
     report.pages = sum(1 for f in files if f.path.endswith(".html"))
     report.files = len(files)
     report.seconds = time.monotonic() - started

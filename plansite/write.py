@@ -62,3 +62,32 @@ def _swap(staging: pathlib.Path, out_dir: pathlib.Path) -> None:
         os.replace(old, out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
+    """The preview's write: after a successful build, replace only the files that changed (each
+    atomically) and remove the ones no longer made. Returns what the output now holds."""
+    wanted: dict[str, bytes] = {}
+    seen: set[str] = set()
+    if static_dir.is_dir():
+        for source in sorted(static_dir.rglob("*")):
+            if source.is_file():
+                rel = "static/" + source.relative_to(static_dir).as_posix()
+                _claim(rel, seen)
+                wanted[rel] = source.read_bytes()
+    for f in files:
+        _claim(f.path, seen)
+        wanted[f.path] = f.data
+    if previous is None or not out_dir.is_dir():
+        publish(out_dir, files, static_dir)
+        return wanted
+    for rel, data in wanted.items():
+        target = out_dir / rel
+        if previous.get(rel) != data or not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.tmp")
+            temp.write_bytes(data)
+            os.replace(temp, target)
+    for rel in set(previous) - set(wanted):
+        (out_dir / rel).unlink(missing_ok=True)
+    return wanted
