@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import table as table_mod
+from . import compare as compare_mod, table as table_mod
 from .config import Config
 from .load import Content
 from .model import Agency, Framework, FrameworkNode, Plan, Unit
@@ -47,6 +47,11 @@ def agency_url(agency: Agency) -> str:
 
 def plan_url(plan: Plan) -> str:
     return f"agencies/{plan.agency.slug}/{plan.year}/"
+
+
+def compare_url(plan: Plan) -> str:
+    """The comparison of a plan with the agency's previous one."""
+    return f"agencies/{plan.agency.slug}/{plan.year}/compare/"
 
 
 def unit_url(agency: Agency, unit: Unit) -> str:
@@ -116,6 +121,10 @@ def build_site(content: Content, config: Config) -> SiteModel:
                 "plan": plan, "table": table_mod.build_table(plan),
                 "previous": older[0] if older else None, "next": newer[-1] if newer else None,
                 "units": _plan_units(plan)}))
+            if older:
+                pages.append(Page("compare", compare_url(plan), f"{agency.full_name} {older[0].year}–{plan.year} 年計畫比較",
+                                  [home, agencies_crumb, a_crumb, (plan.title, plan_url(plan))],
+                                  {"diff": compare_mod.diff_plans(older[0], plan)}))
         for unit in agency.units:
             pages.append(Page("unit", unit_url(agency, unit), f"{agency.full_name}{unit.name}",
                               [home, agencies_crumb, a_crumb],
@@ -137,7 +146,7 @@ def build_site(content: Content, config: Config) -> SiteModel:
     return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, years=years,
                      frameworks=fws, updated=updated, pages=pages,
                      urls={"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
-                           "node": node_url, "ref": short_ref})
+                           "node": node_url, "ref": short_ref, "compare": compare_url})
 
 
 _CJK = "一二三四五六七八九十"

@@ -107,4 +107,11 @@ def test_plan_pages_link_to_other_years_of_the_same_agency(tmp_path, browser):
         assert "112年度" in page.locator("h1").inner_text()
         page.get_by_role("link", name="下一年度：113 年計畫").click()
         assert "113年度" in page.locator("h1").inner_text()
+        page.get_by_role("link", name="與 112 年比較：新增、刪除與修改的作法").click()
+        assert page.locator("h1").inner_text().endswith("112 年與 113 年計畫比較")
+        for width in (375, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            assert tools.axe_violations(page) == []
         page.close()
+    errors = tools.vnu_errors([out / "agencies/kaohsiung-senior-center/113/compare/index.html"])
+    assert not errors, tools.format_vnu_errors(errors)

@@ -186,3 +186,25 @@ def test_without_a_base_url_build_refuses_qr_codes_unless_told(tmp_path):
     with_url = build(out, "--base-url", "https://example.gov.tw/p/", config=toml, cwd=root)
     assert with_url.returncode == 0
     assert (out / "agencies/test-agency/114/qr.png").is_file()
+
+
+def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_path):
+    root = make_project(tmp_path, plans_from=REPO / "plans")
+    plans = root / "plans/kaohsiung-senior-center"
+    text = (plans / "113.yaml").read_text(encoding="utf-8")
+    older = (text.replace("year: 113", "year: 112").replace("113年度", "112年度")
+             .replace("於1樓大廳設置意見箱。", "於大廳設置意見箱。")                      # changed in 113
+             .replace("            - text: 設置3樓服務櫃台", "            - text: 設置2樓臨時櫃台，受理申請。\n              units: [服務課]\n            - text: 設置3樓服務櫃台"))  # dropped in 113
+    assert older.count("設置2樓臨時櫃台") == 1
+    (plans / "112.yaml").write_text(older, encoding="utf-8")
+    out = root / "_site"
+    result = build(out, config=root / "site.toml", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert broken_links(out) == []
+    plan_page = (out / "agencies/kaohsiung-senior-center/113/index.html").read_text(encoding="utf-8")
+    assert 'href="compare/index.html">與 112 年比較' in plan_page
+    page = (out / "agencies/kaohsiung-senior-center/113/compare/index.html").read_text(encoding="utf-8")
+    assert "新增 0 項、刪除 1 項、修改 1 項" in page
+    assert "設置2樓臨時櫃台，受理申請。" in page
+    assert '於<ins><span class="ps-visually-hidden">〔新增：</span>1樓<span class="ps-visually-hidden">〕</span></ins>大廳設置意見箱' in page
+    assert not (out / "agencies/kaohsiung-senior-center/112/compare").exists()
