@@ -51,6 +51,18 @@ def serving(tmp_path, port=None):
             process.wait()
 
 
+def _get(url: str) -> bytes:
+    """The raw bytes the server sends (the error page comes with status 500)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        return error.read()
+
+
 def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -73,6 +85,9 @@ def test_edit_reload_error_page_and_recovery(browser, tmp_path):
         assert "引號沒有成對" in body and "建議" in body
         assert page.locator("pre mark").inner_text() == '"'
         assert tools.axe_violations(page) == []
+        error_html = tmp_path / "error-page.html"
+        error_html.write_bytes(_get(base + PAGE))
+        assert tools.vnu_errors([error_html]) == {}
         # the last good build stays on disk
         assert "於1樓大廳設置意見箱及線上表單。" in (root / "_site" / PAGE / "index.html").read_text(encoding="utf-8")
         # fixing it brings the page back by itself

@@ -208,3 +208,22 @@ def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_
     assert "設置2樓臨時櫃台，受理申請。" in page
     assert '於<ins><span class="ps-visually-hidden">〔新增：</span>1樓<span class="ps-visually-hidden">〕</span></ins>大廳設置意見箱' in page
     assert not (out / "agencies/kaohsiung-senior-center/112/compare").exists()
+
+
+def test_feed_and_sitemap_are_well_formed_and_complete(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "feeds"
+    assert build(out, "--base-url", "https://example.gov.tw/plans/").returncode == 0
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(out / "feed.xml").getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == 5
+    for entry in entries:
+        alternate = entry.find(f"{atom}link[@rel='alternate']").get("href")
+        assert alternate.startswith("https://example.gov.tw/plans/agencies/")
+        assert entry.find(f"{atom}updated").text.endswith("T00:00:00+08:00")
+    urls = [loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    pages = [p for p in out.rglob("index.html")]
+    assert len(urls) == len(pages) and len(set(urls)) == len(urls)
+    assert "https://example.gov.tw/plans/404.html" not in urls
