@@ -209,3 +209,28 @@ def test_body_text_contrast_is_at_least_7_to_1(browser, site_url, kind):
     low = page.evaluate(CONTRAST)
     page.close()
     assert low == [], low[:5]
+
+
+@pytest.mark.parametrize("kind", ["plan", "plan-scored"])
+def test_plan_table_keeps_its_header_semantics_on_phones(browser, site_url, kind):
+    """Chromium's accessibility tree, not the markup: stacking the cells on a phone must not
+    turn the table into plain text for screen readers."""
+    trees = {}
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(site_url + PAGE_KINDS[kind])
+        cdp = page.context.new_cdp_session(page)
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+        counts = {}
+        for node in nodes:
+            role = node.get("role", {}).get("value")
+            if role in ("table", "columnheader", "rowheader", "cell", "LayoutTable", "LayoutTableCell"):
+                counts[role] = counts.get(role, 0) + 1
+        trees[width] = counts
+        snapshot = page.locator("table.ps-table").aria_snapshot()
+        page.close()
+        assert snapshot.startswith("- table ")
+    assert trees[375].get("table") == 1 and "LayoutTable" not in trees[375]
+    assert trees[375]["columnheader"] == trees[1280]["columnheader"] >= 4
+    assert trees[375]["rowheader"] == trees[1280]["rowheader"] > 0
+    assert trees[375]["cell"] > 0
