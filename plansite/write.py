@@ -15,38 +15,56 @@ def publish(out_dir: pathlib.Path, files, static_dir: pathlib.Path) -> None:
     Two files claiming one path is an error, never a silent overwrite. On any failure the
     previous output stays untouched and the staging folder is removed.
     """
+    wanted = _collect(files, static_dir)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
-        seen: set[str] = set()
-        if static_dir.is_dir():
-            for source in sorted(static_dir.rglob("*")):
-                if source.is_file():
-                    rel = "static/" + source.relative_to(static_dir).as_posix()
-                    _claim(rel, seen)
-                    target = staging / rel
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(source, target)
-        for f in files:
-            _claim(f.path, seen)
-            target = staging / f.path
+        for rel, data in wanted.items():
+            target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.data)
+            target.write_bytes(data)
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _claim(path: str, seen: set[str]) -> None:
-    key = path.lower()
-    if key in seen:
-        problems = Problems()
-        problems.error(Pos(pathlib.Path(path)), f"兩個頁面使用同一個網址「{path}」。",
-                       "請檢查機關或單位代稱是否重複。 Two pages claim one URL.")
-        raise BuildFailed(problems)
-    seen.add(key)
+def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
+    """The preview's write: after a successful build, replace only the files that changed (each
+    atomically) and remove the ones no longer made. Returns what the output now holds."""
+    wanted = _collect(files, static_dir)
+    if previous is None or not out_dir.is_dir():
+        publish(out_dir, files, static_dir)
+        return wanted
+    for rel, data in wanted.items():
+        target = out_dir / rel
+        if previous.get(rel) != data or not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.tmp")
+            temp.write_bytes(data)
+            os.replace(temp, target)
+    for rel in set(previous) - set(wanted):
+        (out_dir / rel).unlink(missing_ok=True)
+    return wanted
+
+
+def _collect(files, static_dir: pathlib.Path) -> dict[str, bytes]:
+    """Every output file by path: the static folder under static/, then the built files.
+    Two files on one path (case-insensitively, for Windows and macOS hosts) is an error."""
+    wanted: dict[str, bytes] = {}
+    seen: set[str] = set()
+    items = [("static/" + p.relative_to(static_dir).as_posix(), p.read_bytes())
+             for p in sorted(static_dir.rglob("*")) if p.is_file()] if static_dir.is_dir() else []
+    for path, data in items + [(f.path, f.data) for f in files]:
+        if path.lower() in seen:
+            problems = Problems()
+            problems.error(Pos(pathlib.Path(path)), f"兩個頁面使用同一個網址「{path}」。",
+                           "請檢查機關或單位代稱是否重複。 Two pages claim one URL.")
+            raise BuildFailed(problems)
+        seen.add(path.lower())
+        wanted[path] = data
+    return wanted
 
 
 def _swap(staging: pathlib.Path, out_dir: pathlib.Path) -> None:
@@ -62,32 +80,3 @@ def _swap(staging: pathlib.Path, out_dir: pathlib.Path) -> None:
         os.replace(old, out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
-    """The preview's write: after a successful build, replace only the files that changed (each
-    atomically) and remove the ones no longer made. Returns what the output now holds."""
-    wanted: dict[str, bytes] = {}
-    seen: set[str] = set()
-    if static_dir.is_dir():
-        for source in sorted(static_dir.rglob("*")):
-            if source.is_file():
-                rel = "static/" + source.relative_to(static_dir).as_posix()
-                _claim(rel, seen)
-                wanted[rel] = source.read_bytes()
-    for f in files:
-        _claim(f.path, seen)
-        wanted[f.path] = f.data
-    if previous is None or not out_dir.is_dir():
-        publish(out_dir, files, static_dir)
-        return wanted
-    for rel, data in wanted.items():
-        target = out_dir / rel
-        if previous.get(rel) != data or not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(f".{target.name}.tmp")
-            temp.write_bytes(data)
-            os.replace(temp, target)
-    for rel in set(previous) - set(wanted):
-        (out_dir / rel).unlink(missing_ok=True)
-    return wanted

@@ -227,3 +227,16 @@ def test_feed_and_sitemap_are_well_formed_and_complete(tmp_path):
     pages = [p for p in out.rglob("index.html")]
     assert len(urls) == len(pages) and len(set(urls)) == len(urls)
     assert "https://example.gov.tw/plans/404.html" not in urls
+
+
+def test_two_files_on_one_path_is_an_error_not_an_overwrite(tmp_path):
+    from plansite import write
+    from plansite.errors import BuildFailed
+    from plansite.render import OutFile
+
+    out = tmp_path / "out"
+    write.publish(out, [OutFile("a/index.html", b"first")], static_dir=tmp_path / "no-static")
+    with pytest.raises(BuildFailed) as failure:
+        write.publish(out, [OutFile("a/index.html", b"x"), OutFile("A/index.html", b"y")], static_dir=tmp_path / "none")
+    assert "兩個頁面使用同一個網址「A/index.html」" in str(failure.value.problems.items[0])
+    assert (out / "a/index.html").read_bytes() == b"first"
