@@ -116,6 +116,10 @@ class Item:
     node: FrameworkNode
     pos: Pos
 
+    @property
+    def measure_count(self) -> int:
+        return sum(len(g.measures) for g in self.groups)
+
 
 @dataclass
 class Pillar:
