@@ -24,11 +24,6 @@ def md_to_html(text: str) -> Markup:
     return Markup(_parser().render(text))
 
 
-def md_inline(text: str) -> Markup:
-    """Render a short one-line field (a heading) without a wrapping paragraph."""
-    return Markup(_parser().renderInline(text or ""))
-
-
 def plain_text(text: str) -> str:
     """The text of a Markdown field without markup, for search and CSV."""
     tokens = _parser().parse(text or "")

@@ -32,7 +32,6 @@ def environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markdown.md_to_html
-    env.filters["md_inline"] = markdown.md_inline
     env.filters["number_label"] = site_mod.number_label
     env.filters["plan_date"] = plan_date
     env.filters["feed_date"] = lambda _year, plans: max((plan_date(p) for p in plans), default="")
