@@ -32,6 +32,11 @@ class Download:
         return MIME.get(self.url.rsplit(".", 1)[-1], "application/octet-stream")
 
     @property
+    def is_image(self) -> bool:
+        """A QR code picture (PNG, SVG): listed after the documents and data files."""
+        return self.format in ("PNG", "SVG")
+
+    @property
     def size_text(self) -> str:
         if self.size >= 1024 * 1024:
             return f"{self.size / 1024 / 1024:.1f} MB"
@@ -40,6 +45,24 @@ class Download:
 
 def plan_base(plan) -> str:
     return f"{site_mod.plan_url(plan)}{plan.agency.slug}-{plan.year}"
+
+
+def qr_base(page: site_mod.Page) -> str | None:
+    """Where a page's QR code downloads go, without the extension; None for pages without one.
+
+    Named after the page (penghu-social-affairs-107-qr.png, penghu-social-affairs-qr.png), so
+    that codes saved from several pages into one folder never overwrite each other."""
+    if page.kind == "plan":
+        return plan_base(page.data["plan"]) + "-qr"
+    if page.kind == "agency":
+        agency = page.data["agency"]
+        return f"{site_mod.agency_url(agency)}{agency.slug}-qr"
+    return None
+
+
+def page_downloads(listing: dict[str, list[Download]], url: str) -> list[Download]:
+    """The downloads one page lists, in the order shown: documents and data first, QR images last."""
+    return sorted(listing.get(url, []), key=lambda d: d.is_image)
 
 
 def build_assets(model: SiteModel, config: Config, with_qr: bool,
@@ -73,8 +96,9 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool,
         add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", schema_bytes)
     if with_qr:
         for page in model.pages:
-            if page.kind in ("plan", "agency"):
+            base = qr_base(page)
+            if base is not None:
                 address = config.base_url + page.url
-                add(page.url, "QR Code 圖檔", "PNG", page.url + "qr.png", qr.png(address))
-                add(page.url, "QR Code 圖檔", "SVG", page.url + "qr.svg", qr.svg(address))
+                add(page.url, "QR Code 圖檔", "PNG", base + ".png", qr.png(address))
+                add(page.url, "QR Code 圖檔", "SVG", base + ".svg", qr.svg(address))
     return files, listing

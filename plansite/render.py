@@ -116,11 +116,13 @@ def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolu
     inline_css = ""
     if page.kind == "notfound":
         inline_css = markupsafe.Markup((config.path("static") / "site.css").read_text(encoding="utf-8"))
+    from .assets import page_downloads  # noqa: PLC0415 - assets imports this module
+    downloads = page_downloads(listing, page.url)
     qr_code = None
-    if page.kind in ("plan", "agency") and any(d.format == "PNG" for d in listing.get(page.url, [])):
+    if page.kind in ("plan", "agency") and any(d.is_image for d in downloads):
         qr_code = qr.inline_svg(canonical, f"{page.title}網址的 QR Code")
     return {"page": page, "site": model, "config": config, "link": link, "canonical": canonical,
-            "urls": model.urls, "inline_css": inline_css, "downloads": listing.get(page.url, []),
+            "urls": model.urls, "inline_css": inline_css, "downloads": downloads,
             "listing": listing, "qr_code": qr_code, **page.data}
 
 

@@ -45,16 +45,19 @@ def canonical(site, page_url) -> str:
 
 
 def test_every_qr_png_decodes_to_its_pages_canonical_address(seed_site):
-    pngs = sorted(seed_site.rglob("qr.png"))
+    pngs = sorted(seed_site.rglob("*-qr.png"))
     assert len(pngs) == 10  # five plans, five agencies
+    assert len({png.name for png in pngs}) == 10  # saved into one folder, none overwrites another
     for png in pngs:
         page_url = png.parent.relative_to(seed_site).as_posix() + "/"
+        # named after its page: <agency>-<year>-qr.png on a plan page, <agency>-qr.png on an agency page
+        assert png.name == "-".join(page_url.strip("/").split("/")[1:]) + "-qr.png"
         assert canonical(seed_site, page_url) == BASE_URL + page_url
         assert zbar(png) == [BASE_URL + page_url], png
 
 
 def test_qr_svg_download_is_a_real_svg_of_the_same_code(seed_site, tmp_path, browser):
-    svg = seed_site / "agencies/penghu-social-affairs/qr.svg"
+    svg = seed_site / "agencies/penghu-social-affairs/penghu-social-affairs-qr.svg"
     page = browser.new_page(device_scale_factor=2)
     page.set_content(f'<body style="margin:0;background:#fff">{svg.read_text(encoding="utf-8")}</body>')
     page.screenshot(path=str(tmp_path / "svg.png"), full_page=True)

@@ -182,10 +182,10 @@ def test_without_a_base_url_build_refuses_qr_codes_unless_told(tmp_path):
     assert "site.toml:1:1: 錯誤：QR Code 需要網站的正式網址" in refused.stderr and "--no-qr" in refused.stderr
     assert not out.exists()
     assert build(out, "--no-qr", config=toml, cwd=root).returncode == 0
-    assert not list(out.rglob("qr.png")) and "ps-qr" not in (out / "agencies/test-agency/114/index.html").read_text(encoding="utf-8")
+    assert not list(out.rglob("*qr.png")) and "ps-qr" not in (out / "agencies/test-agency/114/index.html").read_text(encoding="utf-8")
     with_url = build(out, "--base-url", "https://example.gov.tw/p/", config=toml, cwd=root)
     assert with_url.returncode == 0
-    assert (out / "agencies/test-agency/114/qr.png").is_file()
+    assert (out / "agencies/test-agency/114/test-agency-114-qr.png").is_file()
 
 
 def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_path):
