@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import compare as compare_mod, table as table_mod
+from . import compare as compare_mod, descriptions, table as table_mod
 from .config import Config
 from .load import Content
 from .model import Agency, Framework, FrameworkNode, Plan, Unit
@@ -97,56 +97,65 @@ def build_site(content: Content, config: Config) -> SiteModel:
     name = config["site.name"]
 
     home = ("首頁", HOME)
+    static = descriptions.STATIC
     pages: list[Page] = [
-        Page("home", HOME, name, [], {"latest": plans[:10]}, config["site.description"]),
-        Page("agencies", "agencies/", "機關列表", [home]),
-        Page("years", "years/", "年度列表", [home]),
-        Page("frameworks", "frameworks/", "構面與服務項目", [home]),
-        Page("search", "search/", "搜尋計畫", [home]),
-        Page("sitemap", "sitemap/", "網站導覽", [home]),
-        Page("accessibility", "accessibility/", "無障礙聲明", [home]),
-        Page("privacy", "privacy/", "隱私權及資訊安全政策", [home]),
-        Page("opendata", "open-data/", "政府網站資料開放宣告", [home], {"fields": FIELDS}),
-        Page("notfound", "404.html", "找不到網頁", [home], in_sitemap=False),
+        Page("home", HOME, name, [], {"latest": plans[:10]},
+             descriptions.home(name, config["site.description"], len(agencies), len(plans))),
+        Page("agencies", "agencies/", "機關列表", [home], description=descriptions.agencies(governments)),
+        Page("years", "years/", "年度列表", [home], description=descriptions.years(years)),
+        Page("frameworks", "frameworks/", "構面與服務項目", [home], description=descriptions.frameworks(fws)),
+        Page("search", "search/", "搜尋計畫", [home], description=static["search"]),
+        Page("sitemap", "sitemap/", "網站導覽", [home], description=static["sitemap"]),
+        Page("accessibility", "accessibility/", "無障礙聲明", [home], description=static["accessibility"]),
+        Page("privacy", "privacy/", "隱私權及資訊安全政策", [home], description=static["privacy"]),
+        Page("opendata", "open-data/", "政府網站資料開放宣告", [home], {"fields": FIELDS}, static["opendata"]),
+        Page("notfound", "404.html", "找不到網頁", [home], description=static["notfound"], in_sitemap=False),
     ]
     agencies_crumb = ("機關列表", "agencies/")
     for agency in agencies:
         a_crumb = (agency.full_name, agency_url(agency))
         pages.append(Page("agency", agency_url(agency), agency.full_name, [home, agencies_crumb],
-                          {"agency": agency, "units": _unit_summaries(agency)}))
+                          {"agency": agency, "units": _unit_summaries(agency)}, descriptions.agency(agency)))
         for plan in agency.plans:
             older = [p for p in agency.plans if p.year < plan.year]
             newer = [p for p in agency.plans if p.year > plan.year]
+            units = _plan_units(plan)
             pages.append(Page("plan", plan_url(plan), plan.full_title, [home, agencies_crumb, a_crumb], {
                 "plan": plan, "table": table_mod.build_table(plan),
                 "previous": older[0] if older else None, "next": newer[-1] if newer else None,
-                "units": _plan_units(plan)}))
+                "units": units}, descriptions.plan(plan, units)))
             if older:
+                diff = compare_mod.diff_plans(older[0], plan)
                 pages.append(Page("compare", compare_url(plan), f"{agency.full_name} {older[0].year}–{plan.year} 年計畫比較",
                                   [home, agencies_crumb, a_crumb, (plan.title, plan_url(plan))],
-                                  {"diff": compare_mod.diff_plans(older[0], plan)}))
+                                  {"diff": diff}, descriptions.compare(diff)))
         for unit in agency.units:
+            unit_years = _unit_measures(agency, unit)
             pages.append(Page("unit", unit_url(agency, unit), f"{agency.full_name}{unit.name}",
                               [home, agencies_crumb, a_crumb],
-                              {"agency": agency, "unit": unit, "years": _unit_measures(agency, unit)}))
+                              {"agency": agency, "unit": unit, "years": unit_years},
+                              descriptions.unit(agency, unit, unit_years)))
     fw_crumb = ("構面與服務項目", "frameworks/")
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
         pages.append(Page("framework", framework_url(fw), fw.name, [home, fw_crumb], {"framework": fw,
-                          "plans": fw_plans}))
+                          "plans": fw_plans}, descriptions.framework(fw, len(fw_plans))))
         for root in fw.roots:
             r_crumb = (_node_label(fw, root), node_url(fw, root))
+            answers = _answers(fw_plans, root)
             pages.append(Page("pillar", node_url(fw, root), _node_label(fw, root), [home, fw_crumb,
-                              (fw.name, framework_url(fw))], {"framework": fw, "node": root,
-                              "answers": _answers(fw_plans, root)}))
+                              (fw.name, framework_url(fw))], {"framework": fw, "node": root, "answers": answers},
+                              descriptions.node(fw, root, _node_label(fw, root), answers)))
             for child in root.children:
+                answers = _answers(fw_plans, child)
                 pages.append(Page("pillar", node_url(fw, child), _node_label(fw, child), [home, fw_crumb,
                                   (fw.name, framework_url(fw)), r_crumb], {"framework": fw, "node": child,
-                                  "answers": _answers(fw_plans, child)}))
+                                  "answers": answers}, descriptions.node(fw, child, _node_label(fw, child), answers)))
     return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, years=years,
                      frameworks=fws, updated=updated, pages=pages,
                      urls={"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
                            "node": node_url, "ref": short_ref, "compare": compare_url})
+
 
 
 _CJK = "一二三四五六七八九十"
