@@ -96,6 +96,13 @@ def check_page(rel: str, text: str, language: str = "zh-Hant-TW") -> list[str]:
     if title is None or not title.text().strip():
         bad("HM1130103C", "網頁缺少 <title>")
     ids = {n.attrs["id"] for n in nodes if "id" in n.attrs}
+    # 4.1.1 is gone from 115.11, but a repeated id still breaks headers=, aria-labelledby and in-page links
+    seen_ids: set[str] = set()
+    for n in nodes:
+        if "id" in n.attrs:
+            if n.attrs["id"] in seen_ids:
+                bad("id 重複", f"id「{n.attrs['id']}」出現不只一次", n)
+            seen_ids.add(n.attrs["id"])
 
     focusable = [n for n in nodes if n.tag in FOCUSABLE and "href" in n.attrs or n.tag in FOCUSABLE - {"a"}
                  or n.attrs.get("tabindex", "-1") not in ("-1", "")]
@@ -212,9 +219,16 @@ def check_sitemap_page(rel: str, text: str) -> list[str]:
     return found
 
 
+def _has_help_link(text: str) -> bool:
+    """A 聯絡我們 link inside the page's footer (the place every page keeps it)."""
+    footer = text.find("<footer")
+    return footer >= 0 and re.search(r"<a [^>]*>聯絡我們</a>", text[footer:]) is not None
+
+
 def check_site(site: pathlib.Path, language: str = "zh-Hant-TW") -> tuple[int, list[str]]:
     """(pages checked, findings) for a built site directory."""
     findings: list[str] = []
+    without_help: list[str] = []
     pages = sorted(site.rglob("*.html"))
     for page in pages:
         rel = page.relative_to(site).as_posix()
@@ -222,6 +236,12 @@ def check_site(site: pathlib.Path, language: str = "zh-Hant-TW") -> tuple[int, l
         findings += check_page(rel, text, language)
         if rel == "sitemap/index.html":
             findings += check_sitemap_page(rel, text)
+        if not _has_help_link(text):
+            without_help.append(rel)
+    if pages and len(without_help) == len(pages):
+        findings.append("GN1320600E 網站沒有「聯絡我們」連結（一致性幫助 3.2.6）：請在 site.toml 的 [contact] 設定聯絡資訊")
+    elif without_help:
+        findings += [f"{rel}: GN1320600E 頁尾缺少「聯絡我們」連結（其他頁面都有）" for rel in without_help]
     if not (site / "sitemap/index.html").is_file():
         findings.append("sitemap/index.html: 網站導覽 頁面不存在")
     for css in sorted(site.rglob("*.css")):

@@ -154,6 +154,7 @@ async (tags) => {
     impact: v.impact,
     help: v.help,
     help_url: v.helpUrl,
+    tags: v.tags,
     nodes: v.nodes.map((n) => ({
       target: n.target,
       html: n.html,
@@ -201,6 +202,7 @@ def axe_violations(page, tags: Sequence[str] = AXE_TAGS) -> list[dict]:
                 "impact": v["impact"],
                 "help": v["help"],
                 "help_url": v["help_url"],
+                "tags": v["tags"],
                 "targets": [n["target"] for n in nodes],
                 "html": nodes[0]["html"] if nodes else "",
                 "nodes": nodes,

@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="改為檢查已建置網站的無障礙（axe-core、Nu HTML Checker、標章標記）/ "
                             "check the built site's accessibility instead")
     check.add_argument("--site", type=pathlib.Path, help="--a11y 要檢查的網站目錄（預設：_site） / site directory")
-    check.add_argument("--report", type=pathlib.Path, help="--a11y 報告另存為 Markdown 檔 / save the report")
+    check.add_argument("--report", type=pathlib.Path,
+                       help="--a11y 報告與自評表另存為 Markdown（.md）與試算表（.ods）/ save the report as .md and .ods")
+    check.add_argument("--spec", choices=("115.11", "110.07"), default="115.11",
+                       help="--a11y 依據的網站無障礙規範版本（預設 115.11）/ the spec edition to assess against")
 
     build = sub.add_parser("build", help="建置整個網站 / build the whole site",
                            description="檢查並建置整個網站；發生錯誤時保留上一次的輸出。\n"
@@ -42,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=pathlib.Path, help="輸出目錄（預設：_site） / output directory")
     build.add_argument("--base-url", help="網站正式網址，覆寫 site.toml / canonical base URL, overrides site.toml")
     build.add_argument("--strict", action="store_true", help="把警告視為錯誤 / treat warnings as errors")
-    build.add_argument("--quiet", action="store_true", help="只在出錯時輸出 / print only problems (for CI)")
+    build.add_argument("--quiet", action="store_true", help="只輸出錯誤與警告 / print only problems (for CI)")
     build.add_argument("--no-qr", action="store_true",
                        help="不產生 QR Code（未設定正式網址時需要） / no QR codes (needed without a base URL)")
     build.add_argument("--no-pdf", action="store_true", help="不產生 PDF / skip the PDF downloads")
@@ -183,17 +186,32 @@ def _new_agency(config: Config, args) -> int:
 
 
 def _check_a11y(config: Config, args) -> int:
+    import datetime  # noqa: PLC0415
+
     from . import a11y_report  # noqa: PLC0415
 
     site = (args.site or config.path("output")).resolve()
     if not (site / "index.html").is_file():
         print(f"錯誤：{site} 不是建置好的網站（找不到 index.html）；請先執行 python build.py build。", file=sys.stderr)
         return 2
-    sections = a11y_report.run(site, config["site.language"], progress=lambda m: print(m, file=sys.stderr, flush=True))
-    report = a11y_report.format_report(site, sections)
+    date = datetime.date.today().isoformat()
+    sections = a11y_report.run(site, config["site.language"], spec=args.spec,
+                               progress=lambda m: print(m, file=sys.stderr, flush=True))
+    rows = a11y_report.assess(sections, args.spec)
+    report = a11y_report.format_report(site, sections, rows, args.spec, date)
     print(report)
+    written = []
     if args.report:
-        args.report.write_text(report, encoding="utf-8")
+        markdown = args.report if args.report.suffix == ".md" else args.report.with_name(args.report.name + ".md")
+        ods = markdown.with_suffix(".ods")
+        markdown.write_text(report, encoding="utf-8")
+        ods.write_bytes(a11y_report.ods_bytes(sections, rows, args.spec, date))
+        written += [markdown, ods]
+    record = config.path("a11y_record")
+    record.write_text(a11y_report.record_json(a11y_report.record(sections, rows, args.spec, date)), encoding="utf-8")
+    written.append(record)
+    print("已寫入 / Written: " + "、".join(str(p) for p in written), file=sys.stderr)
+    print("無障礙聲明頁會顯示這次檢查的日期與數字；請重新建置網站（python build.py build）。", file=sys.stderr)
     failed = any(s.findings for s in sections) or any(s.skipped for s in sections)
     return 1 if failed else 0
 
@@ -209,7 +227,7 @@ def _build(config: Config, args) -> int:
         print(f"建置失敗，保留上一次的輸出：{_summary(exc.problems)}。 Build failed; previous output kept.",
               file=sys.stderr)
         return 1
+    print_problems(report.problems)   # warnings too, even with --quiet: CI logs must show them
     if not args.quiet:
-        print_problems(report.problems)
         print(f"完成：{report.pages} 頁、共 {report.files} 個檔案，{report.seconds:.1f} 秒 → {config.path('output')}")
     return 0

@@ -29,6 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("contact.fax", str, "", "頁尾傳真。"),
     Setting("contact.email", str, "", "頁尾電子郵件。"),
     Setting("contact.hours", str, "", "頁尾服務時間。"),
+    Setting("contact.url", str, "", "機關的「聯絡我們」網頁或線上意見信箱網址（https://…）；顯示於聯絡我們頁。"),
     Setting("accessibility.badge_id", str, "", "數位發展部核發的無障礙標章編號（category）；未填則不顯示標章。"),
     Setting("accessibility.badge_level", str, "AA", "標章等級：A、AA 或 AAA。"),
     Setting("paths.plans", str, "plans", "計畫資料目錄。"),
@@ -36,7 +37,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("paths.templates", str, "templates", "版型目錄。"),
     Setting("paths.static", str, "static", "靜態檔案（CSS、JavaScript、圖片）目錄。"),
     Setting("paths.output", str, "_site", "輸出目錄。"),
+    Setting("paths.a11y_record", str, "a11y-check.json",
+            "check --a11y 寫入的最近一次無障礙檢查紀錄；無障礙聲明頁顯示其日期與數字。"),
 )
+
+
+CONTACT_KEYS = ("address", "phone", "email", "url")   # any one of these makes a 聯絡我們 page
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,11 @@ class Config:
     @property
     def base_url(self) -> str:
         return self.values["site.base_url"]
+
+    @property
+    def has_contact(self) -> bool:
+        """Whether citizens can be told how to reach the site's owner (WCAG 3.2.6 一致性幫助)."""
+        return any(self.values[f"contact.{key}"] for key in CONTACT_KEYS)
 
     def with_overrides(self, **values: Any) -> "Config":
         merged = dict(self.values)
@@ -108,6 +119,9 @@ def _check_values(values: dict, name: str = "site.toml") -> None:
                           f"https://example.gov.tw/plans/（寫成了 {base!r}）。")
     if values["accessibility.badge_level"] not in ("A", "AA", "AAA"):
         raise ConfigError(f"{name}: 錯誤：設定「accessibility.badge_level」只能是 A、AA 或 AAA。")
+    contact_url = values["contact.url"]
+    if contact_url and not contact_url.startswith(("https://", "http://")):
+        raise ConfigError(f"{name}: 錯誤：設定「contact.url」應以 https:// 開頭（寫成了 {contact_url!r}）。")
     updated = values["site.updated"]
     if updated and not (len(updated) == 10 and updated[4] == "-" and updated[7] == "-"):
         raise ConfigError(f"{name}: 錯誤：設定「site.updated」應為 YYYY-MM-DD 格式。")

@@ -22,6 +22,7 @@ class Report:
 def check(config: Config, cache: dict | None = None) -> Report:
     """Load and validate every framework, agency and plan; never raises for bad input."""
     problems = Problems()
+    _check_site_settings(config, problems)
     fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
     content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
     return Report(problems=problems, content=content)
@@ -38,7 +39,7 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
         raise BuildFailed(report.problems)
     from . import assets, render, site, write  # noqa: PLC0415 - only needed when building
 
-    model = site.build_site(report.content, config)
+    model = site.build_site(report.content, config, _a11y_record(config, report.problems))
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
@@ -58,6 +59,43 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     report.files = len(files)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _a11y_record(config: Config, problems: Problems) -> dict | None:
+    """The last `check --a11y` (a11y-check.json), shown on the 無障礙聲明 page; None before the first check."""
+    import json  # noqa: PLC0415
+
+    path = config.path("a11y_record")
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not all(key in data for key in ("spec", "date", "pages", "problems", "checks", "criteria")):
+            raise ValueError("missing keys")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.error(Pos(path), f"無障礙檢查紀錄無法讀取（{exc}）。",
+                       "這個檔案由 python build.py check --a11y 產生，請不要手動修改；刪除後重新執行該指令。")
+        raise BuildFailed(problems) from None
+    return data
+
+
+def _check_site_settings(config: Config, problems: Problems) -> None:
+    """What site.toml lacks for a site that applies for the accessibility mark."""
+    if not config.has_contact:
+        toml = config.root / "site.toml"
+        problems.warn(Pos(toml, _line_of(toml, "[contact]")),
+                      "site.toml 沒有聯絡資訊，網站上不會有「聯絡我們」；申請無障礙標章的網站每頁都必須能找到協助管道"
+                      "（115.11 一致性幫助 3.2.6）。",
+                      "請在 [contact] 填寫 email、phone、address 或 url 其中至少一項（只填真實資料）。"
+                      " No contact configured: pages get no 聯絡我們 link (WCAG 3.2.6).")
+
+
+def _line_of(path, text: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    return next((i for i, line in enumerate(lines, 1) if line.strip().startswith(text)), 1)
 
 
 def _check_publishing(config: Config, problems: Problems, qr: bool) -> None:

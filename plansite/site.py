@@ -14,6 +14,7 @@ from .load import Content
 from .model import Agency, Framework, FrameworkNode, Plan, Unit
 
 HOME = ""
+CONTACT = "contact/"
 
 FIELDS = (  # the open-data columns (plansite/downloads.py COLUMNS), described for the 開放資料 page
     ("機關", "機關全銜。"), ("機關代稱", "機關的網址代稱。"), ("年度", "民國年。"), ("計畫名稱", "計畫名稱（不含機關名）。"),
@@ -77,9 +78,11 @@ class SiteModel:
     updated: str
     pages: list[Page]
     urls: dict                                 # helpers exposed to templates
+    help_url: str = ""                         # 聯絡我們, in the same place on every page (WCAG 3.2.6); "" if none
 
 
-def build_site(content: Content, config: Config) -> SiteModel:
+def build_site(content: Content, config: Config, a11y_check: dict | None = None) -> SiteModel:
+    """The whole site; `a11y_check` is the last `check --a11y` record, for the 無障礙聲明 page."""
     plans = sorted(content.plans, key=lambda p: (-p.year, p.agency.full_name))
     agencies = sorted(content.agencies, key=lambda a: (a.government, a.full_name))
     by_gov: dict[str, list[Agency]] = defaultdict(list)
@@ -106,11 +109,15 @@ def build_site(content: Content, config: Config) -> SiteModel:
         Page("frameworks", "frameworks/", "構面與服務項目", [home], description=descriptions.frameworks(fws)),
         Page("search", "search/", "搜尋計畫", [home], description=static["search"]),
         Page("sitemap", "sitemap/", "網站導覽", [home], description=static["sitemap"]),
-        Page("accessibility", "accessibility/", "無障礙聲明", [home], description=static["accessibility"]),
+        Page("accessibility", "accessibility/", "無障礙聲明", [home],
+             {"check": a11y_check, "contact": _contact_rows(config)}, description=static["accessibility"]),
         Page("privacy", "privacy/", "隱私權及資訊安全政策", [home], description=static["privacy"]),
         Page("opendata", "open-data/", "政府網站資料開放宣告", [home], {"fields": FIELDS}, static["opendata"]),
         Page("notfound", "404.html", "找不到網頁", [home], description=static["notfound"], in_sitemap=False),
     ]
+    if config.has_contact:
+        pages.append(Page("contact", CONTACT, "聯絡我們", [home], {"contact": _contact_rows(config)},
+                          f"{config['site.owner']}的聯絡方式，以及回報網站無障礙問題的方法。"))
     agencies_crumb = ("機關列表", "agencies/")
     for agency in agencies:
         a_crumb = (agency.full_name, agency_url(agency))
@@ -154,8 +161,20 @@ def build_site(content: Content, config: Config) -> SiteModel:
     return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, years=years,
                      frameworks=fws, updated=updated, pages=pages,
                      urls={"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
-                           "node": node_url, "ref": short_ref, "compare": compare_url})
+                           "node": node_url, "ref": short_ref, "compare": compare_url},
+                     help_url=CONTACT if config.has_contact else "")
 
+
+def _contact_rows(config: Config) -> list[tuple[str, str, str]]:
+    """(label, text, link or "") for each contact detail site.toml gives, in the footer's order."""
+    rows = []
+    for key, label in (("address", "地址"), ("phone", "電話"), ("fax", "傳真"), ("email", "電子郵件"),
+                       ("hours", "服務時間"), ("url", "線上聯絡")):
+        value = config[f"contact.{key}"]
+        if value:
+            href = f"mailto:{value}" if key == "email" else value if key == "url" else ""
+            rows.append((label, value, href))
+    return rows
 
 
 _CJK = "一二三四五六七八九十"

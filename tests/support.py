@@ -24,10 +24,35 @@ PAGE_KINDS = {
     "search": "search/index.html",
     "sitemap": "sitemap/index.html",
     "accessibility": "accessibility/index.html",
+    "contact": "contact/index.html",
     "privacy": "privacy/index.html",
     "opendata": "open-data/index.html",
     "404": "404.html",
 }
+
+
+# The seed site as an agency applying for the accessibility mark publishes it: with a contact
+# (WCAG 3.2.6 一致性幫助). The repository's own site.toml has none, and `check` warns about that.
+SEED_CONTACT = {"email": "plans@example.gov.tw", "phone": "(07)799-5678", "url": "https://example.gov.tw/contact/"}
+
+
+def seed_config(directory: pathlib.Path, **sections: dict[str, str]) -> pathlib.Path:
+    """A site.toml for the repository's seed plans, with SEED_CONTACT and absolute paths, in `directory`.
+    Keyword arguments add or replace keys per table, e.g. accessibility={"badge_id": "123"}."""
+    import tomllib
+
+    values = tomllib.loads((REPO / "site.toml").read_text(encoding="utf-8"))
+    values.setdefault("contact", {}).update(SEED_CONTACT)
+    values["paths"] = {key: (REPO / key).as_posix() for key in ("plans", "frameworks", "templates", "static")}
+    for table, keys in sections.items():
+        values.setdefault(table, {}).update(keys)
+    lines = []
+    for table, keys in values.items():
+        lines.append(f"[{table}]")
+        lines += [f'{key} = "{value}"' for key, value in keys.items()]
+    path = directory / "site.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def make_project(tmp_path: pathlib.Path, files: dict[str, str | bytes] | None = None,

@@ -43,12 +43,16 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def seed_site(tmp_path_factory):
-    """The seed plans built once per session as CI would build them: PDFs included, hosted under a sub-path."""
+    """The seed plans built once per session as CI would build them for an agency applying for the
+    accessibility mark: PDFs included, a contact configured, hosted under a sub-path."""
     import subprocess
 
-    out = tmp_path_factory.mktemp("browser-site") / "_site"
-    result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "build", "--out", str(out), "--quiet",
-                             "--base-url", BASE_URL],
+    from support import seed_config
+
+    root = tmp_path_factory.mktemp("browser-site")
+    out = root / "_site"
+    result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(seed_config(root)),
+                             "build", "--out", str(out), "--quiet", "--base-url", BASE_URL],
                             cwd=tools.REPO_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out

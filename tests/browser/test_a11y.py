@@ -6,6 +6,7 @@ import pytest
 
 import tools
 from conftest import PAGE_KINDS
+from plansite import wcag22
 
 pytestmark = pytest.mark.browser
 
@@ -80,44 +81,23 @@ def test_text_spacing_override_loses_nothing(browser, site_url, width):
     assert not problems, "\n".join(problems)
 
 
-FOCUS_STATE = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const s = getComputedStyle(el);
-  const r = el.getBoundingClientRect();
-  return {
-    tag: el.tagName.toLowerCase(), text: (el.textContent || el.value || '').trim().slice(0, 40),
-    href: el.getAttribute('href'),
-    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
-    shadow: s.boxShadow !== 'none',
-    inView: r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth,
-    index: [...document.querySelectorAll('*')].indexOf(el),
-  };
-}"""
-
-
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width, scale", [(375, 1), (1280, 1), (320, 4)], ids=["375px", "1280px", "400%"])
 @pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
-def test_keyboard_walk_reaches_everything_in_order_with_visible_focus(browser, site_url, kind, width):
-    context = browser.new_context(viewport={"width": width, "height": 800})
+def test_keyboard_walk_reaches_everything_in_order_with_visible_focus(browser, site_url, kind, width, scale):
+    """2.1.1, 2.4.3, 2.4.7 and 115.11's 2.4.11: every stop in page order, with an indicator, in view
+    and covered by nothing (probed with elementFromPoint at its corners and centre)."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, device_scale_factor=scale)
     page = context.new_page()
     page.goto(site_url + PAGE_KINDS[kind])
-    expected = page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
-        .filter(el => el.tabIndex >= 0 && el.getClientRects().length > 0 && !el.closest('[hidden]')).length""")
-    stops = []
-    for _ in range(expected + 1):
-        page.keyboard.press("Tab")
-        state = page.evaluate(FOCUS_STATE)
-        if state is None:
-            break  # focus left the page: no keyboard trap
-        stops.append(state)
+    expected = wcag22.focusable_count(page)
+    stops = wcag22.tab_walk(page, limit=expected + 1)
     context.close()
-    assert stops and stops[0]["text"] == "跳到主要內容", "the skip link must be the first stop"
+    assert stops and stops[0].text == "跳到主要內容", "the skip link must be the first stop"
     assert len(stops) == expected, f"{len(stops)} of {expected} focusable elements reached"
-    assert [s["index"] for s in stops] == sorted(s["index"] for s in stops), "focus order must follow the page"
-    hidden = [s for s in stops if not s["inView"]]
-    assert not hidden, f"focused but out of view: {hidden[:3]}"
-    invisible = [s for s in stops if not (s["outline"] or s["shadow"])]
+    assert [s.index for s in stops] == sorted(s.index for s in stops), "focus order must follow the page"
+    hidden = wcag22.obscured(stops)
+    assert not hidden, "focused but hidden (2.4.11):\n" + "\n".join(hidden[:5])
+    invisible = [s.describe() for s in stops if not s.indicator]
     assert not invisible, f"no visible focus indicator: {invisible[:3]}"
 
 

@@ -9,13 +9,15 @@ import sys
 import pytest
 
 from plansite import a11y
-from support import REPO
+from support import REPO, seed_config
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> pathlib.Path:
-    out = tmp_path_factory.mktemp("a11y") / "_site"
-    result = subprocess.run([sys.executable, "build.py", "build", "--out", str(out), "--quiet",
+    root = tmp_path_factory.mktemp("a11y")
+    out = root / "_site"
+    result = subprocess.run([sys.executable, "build.py", "--config", str(seed_config(root)), "build", "--out", str(out),
+                             "--quiet",
                              "--base-url", "https://plans.example.gov.tw/", "--no-pdf"], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -55,6 +57,7 @@ def test_the_good_fixture_passes():
     ('<h2>計畫內容</h2>', '<h3>計畫內容</h3>', "HM1130100C"),
     ('</main>', '<iframe src="x.html" title="x"></iframe></main>', "HM1410201C"),
     ('<meta charset="utf-8">', '<meta charset="utf-8"><meta http-equiv="refresh" content="5">', "FA1220102E"),
+    ('<th scope="col" id="c1">構面</th>', '<th scope="col" id="c2">構面</th>', "id 重複"),
 ])
 def test_each_check_catches_its_fault(old, new, code):
     assert old in GOOD

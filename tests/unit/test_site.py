@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from linkcheck import broken_links
-from support import PAGE_KINDS as SEED_PAGES, REPO, make_project
+from support import PAGE_KINDS as SEED_PAGES, REPO, make_project, seed_config
 
 SEEDS = REPO / "tests" / "seeds"   # copies of ../shared/seeds and its seed_fidelity.py
 
@@ -31,8 +31,9 @@ def build(out: pathlib.Path, *args: str, cwd: pathlib.Path = REPO, env: dict | N
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> pathlib.Path:
-    out = tmp_path_factory.mktemp("site") / "_site"
-    result = build(out)
+    root = tmp_path_factory.mktemp("site")
+    out = root / "_site"
+    result = build(out, "--base-url", "https://plans.example.gov.tw/", config=seed_config(root))
     assert result.returncode == 0, result.stderr
     return out
 
@@ -86,7 +87,8 @@ def test_seed_fidelity_is_at_least_97_percent(site):
 
 def test_identical_input_gives_byte_identical_output(tmp_path, site):
     out = tmp_path / "again"
-    result = build(out, env={"PYTHONHASHSEED": "12345"})
+    result = build(out, "--base-url", "https://plans.example.gov.tw/", env={"PYTHONHASHSEED": "12345"},
+                   config=seed_config(tmp_path))
     assert result.returncode == 0, result.stderr
     assert digest(out) == digest(site)
 
