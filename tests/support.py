@@ -75,3 +75,17 @@ def make_project(tmp_path: pathlib.Path, files: dict[str, str | bytes] | None = 
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def png(width: int, height: int, rgb: bytes = b"\xff\xff\xff") -> bytes:
+    """A plain PNG image of one colour (e.g. a stand-in for MODA's badge file)."""
+    import struct
+    import zlib
+
+    raw = b"".join(b"\x00" + rgb * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from linkcheck import broken_links
-from support import PAGE_KINDS as SEED_PAGES, REPO, make_project, seed_config
+from support import PAGE_KINDS as SEED_PAGES, REPO, make_project, png, seed_config
 
 SEEDS = REPO / "tests" / "seeds"   # copies of ../shared/seeds and its seed_fidelity.py
 
@@ -147,15 +147,6 @@ def test_a_template_error_also_leaves_the_previous_output_untouched(tmp_path):
 
 
 def test_accessibility_badge_appears_on_the_home_page_only_when_configured(tmp_path):
-    import struct
-    import zlib
-
-    def png(width, height):
-        raw = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
-        chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
     root = make_project(tmp_path)
     toml = (root / "site.toml").read_text(encoding="utf-8") + '[accessibility]\nbadge_id = "12345"\n'
     (root / "site.toml").write_text(toml, encoding="utf-8")

@@ -152,6 +152,23 @@ def test_warnings_are_listed_and_strict_makes_them_fatal(tmp_path):
     assert "檢查未通過" in strict.stderr
 
 
+def test_a_site_without_contact_is_warned_by_check_and_build_and_gets_no_contact_link(tmp_path):
+    root = make_project(tmp_path)
+    warning = "site.toml:1:1: 警告：site.toml 沒有聯絡資訊，網站上不會有「聯絡我們」"
+    assert warning in _run(root, "check").stderr
+    built = _run(root, "build", "--out", str(root / "_site"), "--no-pdf", "--quiet")
+    assert built.returncode == 0 and warning in built.stderr, "CI logs show it even with --quiet"
+    assert not (root / "_site/contact").exists() and "聯絡我們" not in (root / "_site/index.html").read_text("utf-8")
+    toml = root / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '[contact]\nphone = "(02)2345-6789"\n', encoding="utf-8")
+    assert "聯絡資訊" not in _run(root, "check").stderr
+    _run(root, "build", "--out", str(root / "_site"), "--no-pdf", "--quiet")
+    assert "(02)2345-6789" in (root / "_site/contact/index.html").read_text(encoding="utf-8")
+    for page in ("index.html", "agencies/test-agency/114/index.html", "404.html"):
+        footer = (root / "_site" / page).read_text(encoding="utf-8").split("<footer", 1)[1]
+        assert ">聯絡我們</a>" in footer, page
+
+
 def test_seed_plans_pass_check():
     result = subprocess.run([sys.executable, "build.py", "check"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
