@@ -1,6 +1,9 @@
 /* Enhancements only: every page works without this file.
+   site-init.js (in <head>, before first paint) already marked <html class="ps-js"> and applied
+   a saved text size, so the CSS shows the controls below in place and nothing moves now.
    1. 字級 (font size) buttons, remembered across pages in localStorage.
-   2. Client-side search over search-index.json on the search page. */
+   2. 選單 (menu) button: on phones it shows and hides the main navigation.
+   3. Client-side search over search-index.json on the search page. */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -33,8 +36,31 @@
         try { window.localStorage.setItem(KEY, size); } catch (e) { /* private mode: size applies to this page only */ }
       });
     }
+    setUpMenu();
     setUpSearch();
   });
+
+  function setUpMenu() {
+    var toggle = document.querySelector(".ps-menu-toggle");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    toggle.hidden = false;   // CSS shows it on narrow screens only
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("ps-header__menu--open", open);
+    }
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape closes the open menu and puts focus back on its button.
+    menu.parentNode.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || toggle.getAttribute("aria-expanded") !== "true") { return; }
+      if (event.target !== toggle && !menu.contains(event.target)) { return; }
+      if (getComputedStyle(toggle).display === "none") { return; }   // wide screen: no menu to close
+      setOpen(false);
+      toggle.focus();
+    });
+  }
 
   function setUpSearch() {
     var form = document.querySelector("form[data-index]");
