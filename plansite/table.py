@@ -2,7 +2,8 @@
 
 One tbody per pillar. The pillar is a row-group header spanning its rows, the item a
 row header spanning its rows; each data cell lists the ids of its column and row
-headers in `headers`, for screen readers that mishandle rowspan.
+headers in `headers`, for screen readers that mishandle rowspan. A pillar's tbody ends
+with a row linking back to the plan's table of contents (page only, not the downloads).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Cell:
 class Body:
     id: str
     rows: list[list[Cell]]
+    back_to_toc: bool = False    # a pillar: the page adds a 回到目錄 row after its rows
 
 
 @dataclass
@@ -106,7 +108,7 @@ def build_table(plan: Plan) -> Table:
                                         pillar=pillar, intro=item.intro))
             rows.extend(item_rows)
         rows[0].insert(0, Cell("pillar", id=pid, rowspan=len(rows), label=label["c-item"], pillar=pillar))
-        bodies.append(Body(pid, rows))
+        bodies.append(Body(pid, rows, back_to_toc=True))
     return Table(columns=cols, bodies=bodies, has_units=has_units, has_deadline=has_deadline, scored=scored)
 
 
