@@ -312,34 +312,15 @@ def record_json(data: dict) -> str:
 
 def ods_bytes(sections: list[Section], rows: list[Row], spec: str, date: str) -> bytes:
     """The self-assessment as a spreadsheet (ODF, the government document standard)."""
-    from odf import style, table as odftable, text as odftext
-    from odf.opendocument import OpenDocumentSpreadsheet
+    from .downloads import spreadsheet
 
-    from .downloads import _meta, _save
-
-    doc = OpenDocumentSpreadsheet()
-    bold = style.Style(name="bold", family="table-cell")
-    bold.addElement(style.TextProperties(fontweight="bold"))
-    doc.automaticstyles.addElement(bold)
-
-    def sheet(name: str, header: list[str], body: list[list[str]]):
-        t = odftable.Table(name=name)
-        for i, values in enumerate([header] + body):
-            tr = odftable.TableRow()
-            for value in values:
-                cell = odftable.TableCell(valuetype="string", stylename=bold if i == 0 else None)
-                for line in str(value).split("\n"):
-                    cell.addElement(odftext.P(text=line))
-                tr.addElement(cell)
-            t.addElement(tr)
-        doc.spreadsheet.addElement(t)
-
-    sheet("自評表", ["成功準則", "名稱", "等級", "機器檢測碼", "人工檢測碼", "結果", "問題數", "自動檢查（數量）", "本站做法", "證明的測試"],
-          [[r.id, r.title, r.level, " ".join(r.machine_codes), " ".join(r.manual_codes), r.result, str(r.problems),
-            r.evidence, r.how, "\n".join(r.tests)] for r in rows])
-    sheet("自動檢查", ["檢查", "檢查數量", "單位", "問題數", "結果", "問題"],
-          [[s.title, str(s.checked), s.unit, str(len(s.findings)),
-            "未執行" if s.skipped else ("通過" if not s.findings else "未通過"),
-            s.skipped or "\n".join(f.text for f in s.findings[:200])] for s in sections])
-    _meta(doc, f"無障礙自評表 {spec}（{date}）")
-    return _save(doc)
+    return spreadsheet(f"無障礙自評表 {spec}（{date}）", [
+        ("自評表", ["成功準則", "名稱", "等級", "機器檢測碼", "人工檢測碼", "結果", "問題數", "自動檢查（數量）", "本站做法",
+                 "證明的測試"],
+         [[r.id, r.title, r.level, " ".join(r.machine_codes), " ".join(r.manual_codes), r.result, str(r.problems),
+           r.evidence, r.how, "\n".join(r.tests)] for r in rows]),
+        ("自動檢查", ["檢查", "檢查數量", "單位", "問題數", "結果", "問題"],
+         [[s.title, str(s.checked), s.unit, str(len(s.findings)),
+           NOT_RUN if s.skipped else (PASSED if not s.findings else FAILED),
+           s.skipped or "\n".join(f.text for f in s.findings[:200])] for s in sections]),
+    ])

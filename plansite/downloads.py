@@ -70,21 +70,27 @@ def csv_bytes(all_rows: list[list[str]]) -> bytes:
 
 
 def ods_bytes(all_rows: list[list[str]], title: str) -> bytes:
+    return spreadsheet(title, [("具體作法", COLUMNS, all_rows)])
+
+
+def spreadsheet(title: str, sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
+    """An ODS file: one sheet per (name, bold header row, rows); a "\n" in a value starts a new paragraph."""
     doc = opendocument.OpenDocumentSpreadsheet()
     _meta(doc, title)
     bold = style.Style(name="Header", family="table-cell")
     bold.addElement(style.TextProperties(fontweight="bold"))
     doc.automaticstyles.addElement(bold)
-    sheet = odftable.Table(name="具體作法")
-    for i, row in enumerate([COLUMNS] + all_rows):
-        tr = odftable.TableRow()
-        for value in row:
-            cell = odftable.TableCell(valuetype="string", stylename=bold if i == 0 else None)
-            for line in str(value).split("\n"):
-                cell.addElement(odftext.P(text=line))
-            tr.addElement(cell)
-        sheet.addElement(tr)
-    doc.spreadsheet.addElement(sheet)
+    for name, header, rows in sheets:
+        sheet = odftable.Table(name=name)
+        for i, row in enumerate([header] + rows):
+            tr = odftable.TableRow()
+            for value in row:
+                cell = odftable.TableCell(valuetype="string", stylename=bold if i == 0 else None)
+                for line in str(value).split("\n"):
+                    cell.addElement(odftext.P(text=line))
+                tr.addElement(cell)
+            sheet.addElement(tr)
+        doc.spreadsheet.addElement(sheet)
     return _save(doc)
 
 
