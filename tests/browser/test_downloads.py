@@ -187,9 +187,12 @@ def test_odt_converts_with_libreoffice(seed_site, tmp_path):
 
 
 def test_build_with_pdfs_is_byte_identical(seed_site, tmp_path):
+    from support import seed_config
+
     out = tmp_path / "again"
-    result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "build", "--out", str(out), "--quiet",
-                             "--base-url", BASE_URL], cwd=tools.REPO_ROOT, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(seed_config(tmp_path)),
+                             "build", "--out", str(out), "--quiet", "--base-url", BASE_URL],
+                            cwd=tools.REPO_ROOT, capture_output=True, text=True,
                             env={**__import__("os").environ, "PYTHONHASHSEED": "99"})
     assert result.returncode == 0, result.stderr
 
