@@ -85,8 +85,24 @@ def test_a_clean_site_passes_and_the_self_assessment_covers_every_115_11_criteri
     statement = (out / "accessibility/index.html").read_text(encoding="utf-8")
     date = re.search(r"檢查日期：(\d{4}-\d\d-\d\d)", report).group(1)
     assert f'最近一次檢查於 <time datetime="{date}">{date}</time>，依「網站無障礙規範」115.11 版檢查全站 {pages} 頁，共發現 0 個問題' in statement
-    assert f"<td>{pages * 2} 頁次</td><td>0</td>" in statement
+    assert f'<td class="ps-num">{pages * 2} 頁次</td><td class="ps-num">0</td>' in statement
     assert "service@example.gov.tw" in statement
+    assert tools.vnu_errors(out / "accessibility/index.html") == {}
+
+
+def test_the_statement_with_a_check_record_passes_axe_at_phone_width(browser, tmp_path):
+    root, out = _small_site(tmp_path)
+    (root / "a11y-check.json").write_text(a11y_report.record_json(a11y_report.record(
+        [a11y_report.Section("markup", "無障礙標章標記檢查", 44), a11y_report.Section("axe", "axe-core", 88)],
+        a11y_report.assess([]), "115.11", "2026-11-25")), encoding="utf-8")
+    _build(root, out)
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    with tools.serve_directory(out) as base:
+        page.goto(base + "accessibility/index.html")
+        assert page.locator("caption", has_text="最近一次無障礙檢查（2026-11-25）").is_visible()
+        assert tools.axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.close()
 
 
 def test_the_110_07_report_is_still_available(tmp_path):
