@@ -48,6 +48,23 @@ def test_every_pointer_target_is_at_least_24px_or_spaced(browser, site_url, kind
     assert not small_large, "大 text size:\n" + "\n".join(small_large)
 
 
+@pytest.mark.parametrize("layout", ["375px", "400%"])
+def test_the_open_phone_menu_keeps_targets_large_and_focus_uncovered(browser, site_url, layout):
+    context, page = _page(browser, layout)
+    page.goto(site_url + PAGE_KINDS["plan"])
+    toggle = page.locator(".ps-menu-toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true" and page.locator(".ps-nav").is_visible()
+    _, small = wcag22.small_targets(page)
+    stops = wcag22.tab_walk(page, limit=40)
+    context.close()
+    assert not small, "\n".join(small)
+    assert any(s.text == "年度" for s in stops), "the open menu's links are in the Tab order"
+    hidden = wcag22.obscured(stops)
+    assert not hidden, "\n".join(hidden)
+
+
 def test_contact_link_keeps_its_place_among_header_and_footer_links_on_every_page(browser, site_url, site_pages):
     context, page = _page(browser, "1280px")
     positions = {}
