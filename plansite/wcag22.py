@@ -123,8 +123,10 @@ def fragment_targets(page, limit: int = 80) -> list[str]:
     """Follow each distinct in-page link by keyboard; its target must end up visible and uncovered.
 
     Returns findings, e.g. '「目錄」→ #toc-title: covered (10,5) header.ps-header'."""
+    # a link to itself (a 導盲磚) keeps focus where tab_walk already checked it
     hrefs = page.evaluate("""() => [...new Set([...document.querySelectorAll('a[href^="#"]')]
-        .filter(a => a.getAttribute('href').length > 1 && a.getClientRects().length)
+        .filter(a => a.getAttribute('href').length > 1 && a.getClientRects().length
+                && a.getAttribute('href') !== '#' + a.id)
         .map(a => a.getAttribute('href')))]""")
     findings = []
     for href in hrefs[:limit]:
