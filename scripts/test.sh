@@ -40,7 +40,7 @@ else
     say "系統套件已安裝 / Debian packages present"
 fi
 
-# --- npm tools (axe-core, vnu-jar), pinned by package-lock.json ------------
+# --- npm tools (axe-core, vnu-jar; lighthouse for benchmarks/), pinned by package-lock.json
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 npm_stamp=node_modules/.package-lock.sha256
 if [ ! -d node_modules ] || [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != "$lock_hash" ]; then
