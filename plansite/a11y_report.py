@@ -234,7 +234,7 @@ def assess(sections: list[Section], spec: str = "115.11") -> list[Row]:
             result = MANUAL
         how = ev.get("not_applicable") or ev.get("how", "")
         if ev.get("gap"):
-            how += f"（待改善：{ev['gap']}）"
+            how += f"（注意：{ev['gap']}）"
         rows.append(Row(cid, criterion["level"], criterion["title"],
                         [c for c in criterion["codes"] if c.endswith("C")],
                         [c for c in criterion["codes"] if c.endswith("E")], result,
