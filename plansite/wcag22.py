@@ -36,8 +36,14 @@ INIT_SCRIPT = """(() => {
 
 # Where on a box to probe: near each corner and at the centre; only the part inside the viewport.
 _VISIBILITY = """(el) => {
-  const describe = (n) => n ? (n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') +
-      (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\\s+/).join('.') : '')) : 'nothing';
+  const name = (n) => n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') +
+      (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\\s+/).join('.') : '');
+  // what covers the point, and the page region it belongs to (a sticky footer, a dialog…)
+  const describe = (n) => {
+    if (!n) return 'nothing';
+    const region = n.parentElement && n.parentElement.closest('header, footer, nav, aside, dialog, [role=dialog]');
+    return name(n) + (region ? ` in ${name(region)}` : '');
+  };
   const rects = [...el.getClientRects()].filter(r => r.width > 0 && r.height > 0);
   if (!rects.length) return {visible: false, covered: [], reason: 'no box'};
   const r = rects[0];
