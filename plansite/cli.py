@@ -202,8 +202,8 @@ def _check_a11y(config: Config, args) -> int:
     print(report)
     written = []
     if args.report:
-        markdown = args.report if args.report.suffix == ".md" else args.report.with_name(args.report.name + ".md")
-        ods = markdown.with_suffix(".ods")
+        base = args.report.with_suffix("") if args.report.suffix in (".md", ".ods") else args.report
+        markdown, ods = base.with_name(base.name + ".md"), base.with_name(base.name + ".ods")
         markdown.write_text(report, encoding="utf-8")
         ods.write_bytes(a11y_report.ods_bytes(sections, rows, args.spec, date))
         written += [markdown, ods]
