@@ -169,6 +169,15 @@ def test_a_site_without_contact_is_warned_by_check_and_build_and_gets_no_contact
         assert ">聯絡我們</a>" in footer, page
 
 
+def test_a_damaged_accessibility_check_record_stops_the_build_with_its_file_named(tmp_path):
+    root = make_project(tmp_path, {"a11y-check.json": '{"spec": "115.11", "date": '})
+    result = _run(root, "build", "--out", str(root / "_site"), "--no-pdf", "--quiet")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "a11y-check.json:1:1: 錯誤：無障礙檢查紀錄無法讀取" in result.stderr
+    assert "python build.py check --a11y" in result.stderr
+    assert not (root / "_site").exists()
+
+
 def test_seed_plans_pass_check():
     result = subprocess.run([sys.executable, "build.py", "check"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
