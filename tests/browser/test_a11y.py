@@ -7,6 +7,7 @@ import pytest
 import tools
 from conftest import PAGE_KINDS
 from plansite import wcag22
+from plansite.a11y_report import CLIPPED, OVERFLOW, TEXT_SPACING  # one definition for the tests and check --a11y
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +34,6 @@ def test_nu_html_checker_finds_no_error_on_any_page(seed_site, site_pages):
     assert not errors, tools.format_vnu_errors(errors, root=seed_site)
 
 
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
 @pytest.mark.parametrize("css_width, label", [(320, "320 px"), (640, "1280 px at 200%"), (320, "1280 px at 400%")])
 def test_no_horizontal_scrolling(browser, site_url, site_pages, css_width, label):
     # Zooming a 1280 px window to 200% (400%) lays the page out in 640 (320) CSS px.
@@ -50,18 +48,6 @@ def test_no_horizontal_scrolling(browser, site_url, site_pages, css_width, label
             wide.append(f"{rel}: {extra}px wider than the window")
     context.close()
     assert not wide, f"horizontal scrolling at {label}:\n" + "\n".join(wide)
-
-
-TEXT_SPACING = """
-* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
-p { margin-bottom: 2em !important; }
-"""
-CLIPPED = """() => [...document.querySelectorAll('body *')].filter(el => {
-  const s = getComputedStyle(el);
-  if (!['hidden', 'clip'].includes(s.overflowX) && !['hidden', 'clip'].includes(s.overflowY)) return false;
-  if (el.closest('thead') && s.position === 'absolute') return false;  // visually hidden on phones
-  return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
-}).map(el => el.outerHTML.slice(0, 120))"""
 
 
 @pytest.mark.parametrize("width", WIDTHS)
