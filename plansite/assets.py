@@ -76,20 +76,19 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool,
         files.append(OutFile(path, data))
         listing.setdefault(page_url, []).append(Download(label, fmt, path, len(data)))
 
-    all_rows = []
     for plan in model.plans if downloads else []:
         url = site_mod.plan_url(plan)
         base = plan_base(plan)
-        rows = data.rows(plan)
-        all_rows += rows
+        header, rows = data.plan_table(plan)
         table = table_mod.build_table(plan)
         add(url, "計畫文件", "ODT", base + ".odt", data.odt_bytes(plan, table))
-        add(url, "具體作法清單", "ODS", base + ".ods", data.ods_bytes(rows, plan.full_title))
-        add(url, "具體作法清單", "CSV", base + ".csv", data.csv_bytes(rows))
+        add(url, "具體作法清單", "ODS", base + ".ods", data.ods_bytes(header, rows, plan.full_title))
+        add(url, "具體作法清單", "CSV", base + ".csv", data.csv_bytes(header, rows))
         add(url, "計畫資料", "JSON", base + ".json", data.plan_json(plan, schema_url))
     if downloads:
-        add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", data.csv_bytes(all_rows))
-        add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", data.ods_bytes(all_rows, model.name))
+        header, all_rows = data.site_table(model.plans)
+        add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", data.csv_bytes(header, all_rows))
+        add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", data.ods_bytes(header, all_rows, model.name))
         add("open-data/", "全部計畫資料", "JSON", "open-data/plans.json", data.bundle_json(model.plans, schema_url))
     for name in ("plan-download", "plan", "agency"):
         schema_bytes = (SCHEMA_DIR / f"{name}.schema.json").read_bytes()

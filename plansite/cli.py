@@ -7,7 +7,7 @@ import sys
 
 from . import pipeline
 from .config import Config, ConfigError, load_config
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, display_path
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -228,6 +228,9 @@ def _build(config: Config, args) -> int:
               file=sys.stderr)
         return 1
     print_problems(report.problems)   # warnings too, even with --quiet: CI logs must show them
+    for plan in report.drafts:
+        print(f"草稿不發布：{display_path(plan.path)}（draft: true）；定稿後刪除 draft 這一行即會發布。"
+              f" Draft left out of the site.")
     if not args.quiet:
         print(f"完成：{report.pages} 頁、共 {report.files} 個檔案，{report.seconds:.1f} 秒 → {config.path('output')}")
     return 0

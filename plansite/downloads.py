@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 
 from odf import opendocument, style, table as odftable, text as odftext
 from odf.opendocument import OpenDocument
@@ -15,23 +16,108 @@ from odf.opendocument import OpenDocument
 from . import markdown
 from .model import Agency, Plan
 from .site import FIELDS, number_label
+from .table import visible_columns
 
 SCHEMA_VERSION = 1
-COLUMNS = [name for name, _text in FIELDS]
+COLUMNS = [name for name, _text in FIELDS]   # the whole site's CSV/ODS: the same columns for every plan
 
 
-def rows(plan: Plan) -> list[list[str]]:
-    agency = plan.agency
-    base = [agency.full_name, agency.slug, str(plan.year), plan.title]
+@dataclass
+class Record:
+    """One measure (具體作法) with everything a download row needs, in document order."""
+    pillar_code: str
+    pillar: str
+    item_code: str
+    item: str
+    group: str
+    number: str
+    text: str
+    units: str
+    deadline: str
+    status: str
+    result: str
+    extra: dict[str, str]
+
+
+def records(plan: Plan) -> list[Record]:
     out = []
     if plan.opening:
         for m in plan.opening.measures:
-            out.append(base + ["", plan.opening.title, "", plan.opening.focus, "", m.number,
-                               markdown.plain_text(m.text), "、".join(u.name for u in m.units), m.deadline])
+            out.append(_record(m, "", plan.opening.title, "", plan.opening.focus, ""))
     for pillar, item, group, m in plan.measures():
-        out.append(base + [pillar.code, pillar.title, item.code, item.title, group.heading, m.number,
-                           markdown.plain_text(m.text), "、".join(u.name for u in m.units), m.deadline])
+        out.append(_record(m, pillar.code, pillar.title, item.code, item.title, group.heading))
     return out
+
+
+def _record(m, pillar_code, pillar, item_code, item, group) -> Record:
+    return Record(pillar_code, pillar, item_code, item, group, m.number, markdown.plain_text(m.text),
+                  "、".join(u.name for u in m.units), m.deadline, m.status, markdown.plain_text(m.result) if m.result else "",
+                  {k: markdown.plain_text(v) for k, v in m.extra.items()})
+
+
+def site_table(plans: list[Plan]) -> tuple[list[str], list[list[str]]]:
+    """The whole site's rows under the standard columns, then every extra column title any plan declares."""
+    extras: list[str] = []
+    for plan in plans:
+        for col in plan.columns:
+            if col.extra and col.title not in extras:
+                extras.append(col.title)
+    rows = []
+    for plan in plans:
+        agency = plan.agency
+        base = [agency.full_name, agency.slug, str(plan.year), plan.title]
+        approval = "；".join(plan.approval.lines) if plan.approval else ""
+        titles = {c.key: c.title for c in plan.columns if c.extra}
+        for r in records(plan):
+            by_title = {titles[k]: v for k, v in r.extra.items()}
+            rows.append(base + [r.pillar_code, r.pillar, r.item_code, r.item, r.group, r.number, r.text, r.units,
+                                r.deadline, r.status, r.result, approval] + [by_title.get(t, "") for t in extras])
+    return COLUMNS + extras, rows
+
+
+def plan_table(plan: Plan) -> tuple[list[str], list[list[str]]]:
+    """One plan's rows under its own columns, in its order and words, after the columns that identify a row."""
+    fw = plan.framework
+    cols = visible_columns(plan)
+    keys = [c.key for c in cols]
+    header = ["機關", "機關代稱", "年度", "計畫名稱"] + (["核備"] if plan.approval else []) + ["構面代碼", "服務項目代碼"]
+    getters = []
+    for col in cols:
+        if col.key in ("item", "focus") and ("item" in keys) != ("focus" in keys):   # one column holds both
+            header += [fw.levels[0].name if col.title == fw.levels[1].name else f"{col.title}（{fw.levels[0].name}）",
+                       col.title]
+            getters += [lambda r: r.pillar, lambda r: r.item]
+            continue
+        if col.key == "measure":
+            recs = records(plan)
+            if "sub" not in keys and any(r.group for r in recs):
+                header.append("分組")
+                getters.append(lambda r: r.group)
+            header.append("編號")
+            getters.append(lambda r: r.number)
+        if col.key == "result":
+            header.append("執行狀態")
+            getters.append(lambda r: r.status)
+        header.append(col.title)
+        getters.append(_getter(col.key))
+    agency = plan.agency
+    base = [agency.full_name, agency.slug, str(plan.year), plan.title] + (
+        ["；".join(plan.approval.lines)] if plan.approval else [])
+    rows = [base + [r.pillar_code, r.item_code] + [g(r) for g in getters] for r in records(plan)]
+    return header, rows
+
+
+def _getter(key: str):
+    simple = {"item": "pillar", "focus": "item", "sub": "group", "measure": "text", "unit": "units",
+              "deadline": "deadline", "result": "result"}
+    if key in simple:
+        return lambda r: getattr(r, simple[key])
+    return lambda r: r.extra.get(key, "")
+
+
+def columns_data(plan: Plan) -> list[dict]:
+    """The table's columns as the plan shows them, for the JSON downloads."""
+    return [{"key": c.key, "title": c.title} for c in visible_columns(plan)]
 
 
 def agency_data(agency: Agency) -> dict:
@@ -45,32 +131,32 @@ def agency_data(agency: Agency) -> dict:
 
 
 def plan_json(plan: Plan, schema_url: str) -> bytes:
-    """The plan exactly as validated (plan.schema.json), with its agency (agency.schema.json)."""
+    """The plan exactly as validated (plan.schema.json), with its agency (agency.schema.json) and table columns."""
     doc = {"schema": schema_url, "schema_version": SCHEMA_VERSION, "agency_slug": plan.agency.slug,
-           "agency": agency_data(plan.agency), "plan": plan.raw}
+           "agency": agency_data(plan.agency), "plan": plan.raw, "columns": columns_data(plan)}
     return _json(doc)
 
 
 def bundle_json(plans: list[Plan], schema_url: str) -> bytes:
     return _json({"schema": schema_url, "schema_version": SCHEMA_VERSION,
-                  "plans": [{"agency_slug": p.agency.slug, "agency": agency_data(p.agency), "plan": p.raw}
-                            for p in plans]})
+                  "plans": [{"agency_slug": p.agency.slug, "agency": agency_data(p.agency), "plan": p.raw,
+                             "columns": columns_data(p)} for p in plans]})
 
 
 def _json(doc) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
-def csv_bytes(all_rows: list[list[str]]) -> bytes:
+def csv_bytes(header: list[str], all_rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(header)
     writer.writerows(all_rows)
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")   # BOM: Excel on Windows reads UTF-8
 
 
-def ods_bytes(all_rows: list[list[str]], title: str) -> bytes:
-    return spreadsheet(title, [("具體作法", COLUMNS, all_rows)])
+def ods_bytes(header: list[str], all_rows: list[list[str]], title: str) -> bytes:
+    return spreadsheet(title, [("具體作法", header, all_rows)])
 
 
 def spreadsheet(title: str, sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
@@ -116,6 +202,8 @@ def odt_bytes(plan: Plan, table) -> bytes:
 
     body = doc.text
     body.addElement(odftext.H(outlinelevel=1, stylename=h_styles[1], text=plan.full_title))
+    for line in plan.approval.lines if plan.approval else []:
+        body.addElement(odftext.P(text=line))
     tabled = False
     for index, section in enumerate(plan.sections, 1):
         body.addElement(odftext.H(outlinelevel=2, stylename=h_styles[2], text=f"{number_label(index, 'cjk-upper')}{section.title}"))
@@ -161,17 +249,23 @@ def _marker(depth: int, n: int) -> str:
 
 
 def _cell_text(cell, plan: Plan) -> list[str]:
-    if cell.kind in ("pillar", "item", "sub"):
+    if cell.kind in ("pillar", "pillar-row", "item", "sub"):
         fw = plan.framework
-        if cell.kind == "pillar":
+        if cell.kind in ("pillar", "pillar-row"):
             number = number_label(cell.pillar.node.index, fw.levels[0].numbering)
             return [number + cell.pillar.title + (f"（{cell.pillar.points}分）" if cell.pillar.points is not None else "")]
         if cell.kind == "item":
             number = number_label(cell.item.node.index, fw.levels[1].numbering)
             return [number + cell.item.title + (f"（{cell.item.points}分）" if cell.item.points is not None else "")]
         return [(f"{cell.group.number}." if cell.group.number else "") + cell.heading]
-    if cell.kind in ("opening-item", "focus", "deadline"):
+    if cell.kind == "opening-item":
+        return [cell.text] + ([cell.intro] if cell.intro else [])
+    if cell.kind in ("focus", "deadline"):
         return [cell.text]
+    if cell.kind == "result":
+        return ([cell.status] if cell.status else []) + (_paragraphs(cell.text) if cell.text else [])
+    if cell.kind == "extra":
+        return _paragraphs(cell.text) if cell.text else [""]
     if cell.kind == "units":
         return [u.name for u in cell.units]
     if cell.kind == "measures":
@@ -188,10 +282,12 @@ def _cell_text(cell, plan: Plan) -> list[str]:
 def _odt_table(table, plan: Plan, cell_style, head_style, doc):
     t = odftable.Table(name="計畫內容")
     widths = {"c-item": 2.6, "c-focus": 3.4, "c-sub": 2.6, "c-unit": 2.6, "c-deadline": 2.2}
+    wide = [cid for cid, _ in table.columns if cid not in widths]   # the measure, result and extra columns share the rest
     fixed = sum(widths.get(cid, 0) for cid, _ in table.columns)
     for index, (cid, _title) in enumerate(table.columns):
         col_style = style.Style(name=f"Col{index}", family="table-column")
-        col_style.addElement(style.TableColumnProperties(columnwidth=f"{widths.get(cid, 17.0 - fixed):.1f}cm"))
+        width = widths.get(cid, max(17.0 - fixed, 3.0 * len(wide)) / len(wide))
+        col_style.addElement(style.TableColumnProperties(columnwidth=f"{width:.1f}cm"))
         doc.automaticstyles.addElement(col_style)
         t.addElement(odftable.TableColumn(stylename=col_style))
     header = odftable.TableHeaderRows()
@@ -207,7 +303,12 @@ def _odt_table(table, plan: Plan, cell_style, head_style, doc):
         for row in body.rows:
             tr = odftable.TableRow()
             cells = iter(row)
+            skip = 0
             for col in range(len(table.columns)):
+                if skip:
+                    skip -= 1
+                    tr.addElement(odftable.CoveredTableCell())
+                    continue
                 if covered[col]:
                     covered[col] -= 1
                     tr.addElement(odftable.CoveredTableCell())
@@ -220,6 +321,9 @@ def _odt_table(table, plan: Plan, cell_style, head_style, doc):
                 if cell.rowspan > 1:
                     attrs["numberrowsspanned"] = cell.rowspan
                     covered[col] = cell.rowspan - 1
+                if cell.colspan > 1:   # a pillar heading across the table: the next columns are covered
+                    attrs["numbercolumnsspanned"] = cell.colspan
+                    skip = cell.colspan - 1
                 odf_cell = odftable.TableCell(**attrs)
                 for line in _cell_text(cell, plan):
                     odf_cell.addElement(odftext.P(text=line))

@@ -5,6 +5,7 @@ plans/<agency-slug>/<ROC year>.yaml  one plan per year
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import pathlib
 import re
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 
 from . import lint, schema, yamlfile
 from .errors import PlanError, Pos, Problems
-from .model import Agency, Framework, Group, Item, Measure, Opening, Pillar, Plan, Section, Unit
+from .model import (Agency, Approval, Column, Framework, Group, Item, Measure, Opening, Pillar, Plan, Section,
+                    Unit)
 from .yamlfile import Doc
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 YEAR_FILE = re.compile(r"[0-9]{2,3}")
-DEFAULT_OPENING = "訂定「提升服務計畫」"
+_UNIT_SEPARATORS = re.compile(r"[、，,；;／/]")   # several units typed as one name
+MEASURE_KEYS = ("text", "units", "deadline", "result", "status")
 
 
 @dataclass
@@ -26,6 +29,17 @@ class Content:
 
     agencies: list[Agency]
     plans: list[Plan]
+
+    def without_drafts(self) -> "Content":
+        """The published content: draft plans left out (an agency keeps its page, with its other years)."""
+        if not any(p.draft for p in self.plans):
+            return self
+        agencies = [dataclasses.replace(a, plans=[p for p in a.plans if not p.draft]) for a in self.agencies]
+        by_slug = {a.slug: a for a in agencies}
+        plans = [dataclasses.replace(p, agency=by_slug[p.agency.slug]) for p in self.plans if not p.draft]
+        for agency in agencies:
+            agency.plans = [p for p in plans if p.agency is agency]
+        return Content(agencies, plans)
 
 
 def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], problems: Problems,
@@ -122,8 +136,17 @@ def _load_agency(directory: pathlib.Path, problems: Problems, cache: dict | None
             if other.slug == unit.slug:
                 problems.error(doc.pos(("units", i, "slug")), f"單位代稱「{unit.slug}」重複（第 {other.pos.line} 行已使用）；代稱決定網址，不能重複。")
         units.append(unit)
+    raw_parent = data.get("parent", [])
+    parents = [raw_parent] if isinstance(raw_parent, str) else list(raw_parent)
+    for i, name in enumerate(parents):
+        where = doc.pos(("parent",) if isinstance(raw_parent, str) else ("parent", i))
+        if name == data["government"]:
+            problems.warn(where, f"上級機關「{name}」與所屬政府（government）相同。",
+                          "parent 只列所屬政府以下、本機關以上的各層機關；請刪除這一層。")
+        elif name in parents[:i]:
+            problems.warn(where, f"上級機關「{name}」重複列出。", "每一層只列一次，由上而下排列。")
     return Agency(slug=directory.name, name=data["name"], full_name=data["full_name"],
-                  government=data["government"], parent=data.get("parent", ""),
+                  government=data["government"], parents=parents,
                   contact=dict(data.get("contact", {})), units=units, path=path)
 
 
@@ -143,6 +166,10 @@ class _PlanReader:
         out = []
         for i, name in enumerate(names["units"]):
             unit = self.agency.unit(name)
+            parts = [part.strip() for part in _UNIT_SEPARATORS.split(name) if part.strip()]
+            if unit is None and len(parts) > 1:
+                self._split_units(tuple(path) + ("units", i), name, parts)
+                continue
             if unit is None:
                 known = [u.name for u in self.agency.units]
                 close = difflib.get_close_matches(name, known, n=1, cutoff=0.3)
@@ -152,6 +179,25 @@ class _PlanReader:
             elif unit not in out:
                 out.append(unit)
         return out
+
+    def _split_units(self, where, name: str, parts: list[str]) -> None:
+        """One YAML string holding several units (「航務組、業務組」): say to split it, showing the fixed line."""
+        pos = self.doc.pos(where)
+        line = self.doc.lines[pos.line - 1] if 0 < pos.line <= len(self.doc.lines) else ""
+        fixed = ""
+        if "[" in line:
+            for written in (f'"{name}"', f"'{name}'", name):
+                if written in line:
+                    fixed = line.replace(written, ", ".join(parts), 1).strip()
+                    break
+        if not fixed:
+            fixed = "units: [" + ", ".join(parts) + "]"
+        unknown = [part for part in parts if self.agency.unit(part) is None]
+        hint = f"請改成：{fixed}（每個單位之間用半形逗號加空白「, 」分開，或每個單位一行「- 」）。"
+        if unknown:
+            hint += f"其中「{'」「'.join(unknown)}」不是 {yamlfile_path(self.agency)} 所列的單位。"
+        self.problems.error(pos, f"「{name}」是好幾個單位寫成一個名稱；多個單位必須分開列出。",
+                            hint + " List each unit separately.")
 
     def node(self, path, depth: int, parent_code: str | None):
         raw = self._at(path)
@@ -190,19 +236,82 @@ class _PlanReader:
                 out.append(Measure(raw, inherited, deadline, self.doc.pos(here)))
             else:
                 out.append(Measure(raw["text"], self.units(here, inherited), raw.get("deadline", deadline),
-                                   self.doc.pos(here)))
+                                   self.doc.pos(here), extra=self.extra(here, raw),
+                                   result=raw.get("result", ""), status=raw.get("status", "")))
         return out
+
+    def extra(self, path, raw: dict) -> dict[str, str]:
+        """Values of the plan's extra columns (預期效益 …); any other key is a mistake to point at."""
+        out = {}
+        for key, value in raw.items():
+            if key in MEASURE_KEYS:
+                continue
+            if key in self.extra_keys:
+                out[key] = value
+                continue
+            choices = list(MEASURE_KEYS) + sorted(self.extra_keys)
+            close = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
+            hint = f"您是不是要寫「{close[0]}」？" if close else ""
+            if self.extra_keys:
+                hint += f"本計畫在 columns 宣告的其他欄位：{'、'.join(sorted(self.extra_keys))}。"
+            else:
+                hint += "若這是計畫表格的另一欄（例如預期效益），請先在 columns 清單宣告，例如「- benefit: 預期效益」。"
+            self.problems.error(self.doc.key(tuple(path) + (key,)), f"不認得的欄位「{key}」（在具體作法中）。",
+                                hint + f" 可用的欄位：{'、'.join(choices)}。")
+        return out
+
+    def columns(self) -> tuple[list[Column], bool]:
+        """The table's columns: as the plan lists them, or the framework's default order and titles."""
+        raw = self.doc.data.get("columns", {})
+        fw = self.framework
+        defaults = {"item": fw.levels[0].name, "focus": fw.levels[1].name, "measure": "具體作法",
+                    "unit": "負責單位", "deadline": "完成期限", "result": "執行成效"}
+        if len(fw.levels) > 2:
+            defaults["sub"] = fw.levels[2].name
+        defaults.update(fw.columns)
+        if isinstance(raw, dict):
+            titles = {**defaults, **raw}
+            order = ["item", "focus"] + (["sub"] if len(fw.levels) > 2 else []) + ["measure", "unit", "deadline", "result"]
+            for key in raw:
+                if key not in order:
+                    order.append(key)
+            return [Column(k, titles[k]) for k in order], False
+        out: list[Column] = []
+        seen_titles: dict[str, int] = {}
+        for i, entry in enumerate(raw):
+            key, title = next(iter(entry.items()))
+            pos = self.doc.key(("columns", i, key))
+            if any(c.key == key for c in out):
+                self.problems.error(pos, f"欄位「{key}」宣告了兩次。", "每個欄位只能列一次；請刪除重複的一行。")
+                continue
+            if key == "sub" and len(fw.levels) < 3:
+                self.problems.error(pos, f"架構「{fw.name}」只有兩層，沒有 sub 欄。",
+                                    "請刪除這一行；分組小標題會顯示在具體作法欄中。")
+                continue
+            if title in seen_titles:
+                self.problems.warn(self.doc.pos(("columns", i)), f"欄名「{title}」與第 {seen_titles[title]} 欄相同。",
+                                   "讀者無法分辨這兩欄；請照計畫書改成不同的欄名。")
+            seen_titles[title] = i + 1
+            out.append(Column(key, title))
+        if out and not any(c.key == "measure" for c in out):
+            self.problems.error(self.doc.pos(("columns",)), "columns 清單沒有 measure（具體作法）欄。",
+                                "每份計畫都要有具體作法欄；請加上一行，例如「- measure: 具體作法」。")
+        self.columns_pos = {c.key: self.doc.pos(("columns", i)) for i, c in enumerate(out)}
+        return out, True
 
     def read(self) -> Plan | None:
         data, doc = self.doc.data, self.doc
-        content_units = self.units(("content",), [])
+        columns, declared = self.columns()
+        self.extra_keys = {c.key for c in columns if c.extra}
+        content = data.get("content", {})
+        content_units = self.units(("content",), []) if "content" in data else []
         pillars = []
-        for pi, raw_pillar in enumerate(data["content"]["pillars"]):
+        for pi, raw_pillar in enumerate(content.get("pillars", [])):
             ppath = ("content", "pillars", pi)
             pnode = self.node(ppath, 0, None)
             punits = self.units(ppath, content_units)
             items = []
-            for ii, raw_item in enumerate(raw_pillar["items"]):
+            for ii, raw_item in enumerate(raw_pillar.get("items", [])):
                 ipath = ppath + ("items", ii)
                 inode = self.node(ipath, 1, pnode.code if pnode else None)
                 iunits = self.units(ipath, punits)
@@ -229,19 +338,46 @@ class _PlanReader:
                 pillars.append(Pillar(pnode.code, raw_pillar.get("title", pnode.title), raw_pillar.get("points"),
                                       items, pnode, doc.pos(ppath)))
         opening = None
-        if "opening" in data["content"]:
-            raw = data["content"]["opening"]
+        if "opening" in content:
+            raw = content["opening"]
             ounits = self.units(("content", "opening"), content_units)
             omeasures = self.measures(("content", "opening", "measures"), ounits, "") if "measures" in raw else []
-            opening = Opening(raw.get("title", DEFAULT_OPENING), raw["focus"], omeasures, ounits)
+            opening = Opening(raw.get("title", ""), raw.get("focus", ""), omeasures, ounits)
+            if "title" not in raw:
+                self.problems.warn(doc.pos(("content", "opening")), "content.opening 沒有 title：表格第一列的第一欄會是空白。",
+                                   "請照計畫書寫上第一欄的文字，例如「title: 訂定「提升服務計畫」」；"
+                                   "網站不會自行補上計畫書沒有的文字。 The opening row has no title.")
         sections = [Section(s["title"], s.get("body", ""), bool(s.get("content")), doc.pos(("sections", i)))
-                    for i, s in enumerate(data["sections"])]
-        columns = dict(self.framework.columns)
-        columns.update(data.get("columns", {}))
+                    for i, s in enumerate(data.get("sections", []))]
         return Plan(agency=self.agency, year=data["year"], title=data["title"], framework=self.framework,
-                    published=data.get("published", ""), columns=columns, sections=sections,
-                    note=data["content"].get("note", ""), opening=opening, pillars=pillars,
-                    path=doc.path, raw=data)
+                    published=data.get("published", ""), columns=columns, declared_columns=declared,
+                    sections=sections, note=content.get("note", ""), opening=opening, pillars=pillars,
+                    path=doc.path, raw=data, draft=data.get("draft") is True, approval=self.approval())
+
+    def approval(self) -> Approval | None:
+        data = self.doc.data
+        if "approval" not in data and "revisions" not in data:
+            return None
+        raw = data.get("approval", {})
+        dates = [(("approval", "date"), raw["date"])] if "date" in raw else []
+        dates += [(("revisions", i), d) for i, d in enumerate(data.get("revisions", []))]
+        for path, value in dates:
+            if not _real_roc_date(value):
+                self.problems.error(self.doc.pos(path), f"日期「{value}」不存在。",
+                                    "請寫民國年/月/日，例如 113/03/05，並確認月份與日期正確。")
+        return Approval(raw.get("date", ""), raw.get("document", ""), raw.get("action", "函核備"),
+                        list(data.get("revisions", [])))
+
+
+def _real_roc_date(value: str) -> bool:
+    import datetime  # noqa: PLC0415
+
+    try:
+        y, m, d = (int(x) for x in value.split("/"))
+        datetime.date(y + 1911, m, d)
+    except ValueError:
+        return False
+    return True
 
 
 def yamlfile_path(agency: Agency) -> str:
@@ -264,7 +400,7 @@ def _load_plan(path: pathlib.Path, agency: Agency, frameworks: dict[str, Framewo
         problems.error(doc.pos(("framework",)), f"不認得的計畫架構「{data['framework']}」。",
                        f"可用的架構：{'、'.join(sorted(frameworks))}（見 frameworks/ 目錄）。")
         return None
-    content_sections = [i for i, s in enumerate(data["sections"]) if s.get("content")]
+    content_sections = [i for i, s in enumerate(data.get("sections", [])) if s.get("content")]
     for extra in content_sections[1:]:
         problems.error(doc.pos(("sections", extra, "content")), "只能有一個章節標示 content: true。")
         ok = False

@@ -6,6 +6,7 @@ can point editors at the right line.
 from __future__ import annotations
 
 import pathlib
+import re
 from dataclasses import dataclass, field
 
 from .errors import Pos
@@ -53,13 +54,21 @@ class Unit:
     pos: Pos
 
 
+LOCAL_GOVERNMENT = re.compile(r"[縣市](政府|議會)$")   # 高雄市政府, 澎湖縣政府; anything else is central
+
+
+def is_local_government(name: str) -> bool:
+    """True for a city or county government (縣市政府); False for a ministry or other 中央機關 (交通部)."""
+    return bool(LOCAL_GOVERNMENT.search(name))
+
+
 @dataclass
 class Agency:
     slug: str
     name: str
     full_name: str
-    government: str
-    parent: str
+    government: str                 # 高雄市政府, 澎湖縣政府, or a ministry: 交通部
+    parents: list[str]              # the levels between government and agency, top first: [民用航空局]
     contact: dict[str, str]
     units: list[Unit]
     path: pathlib.Path
@@ -67,6 +76,25 @@ class Agency:
 
     def unit(self, name: str) -> Unit | None:
         return next((u for u in self.units if u.name == name), None)
+
+    @property
+    def parent(self) -> str:
+        """The immediate parent's short name (民用航空局), or "" when the agency sits right under its government."""
+        return self.parents[-1] if self.parents else ""
+
+    @property
+    def parent_full_name(self) -> str:
+        """The immediate parent's full name, as agencies write it: 交通部民用航空局 (or "" without a parent)."""
+        return self.government + "".join(self.parents) if self.parents else ""
+
+    @property
+    def chain(self) -> list[str]:
+        """Government, parents and the agency itself: [交通部, 民用航空局, 臺南航空站]."""
+        return [self.government, *self.parents, self.name]
+
+    @property
+    def is_central(self) -> bool:
+        return not is_local_government(self.government)
 
 
 # ---- plans ----------------------------------------------------------------
@@ -84,6 +112,10 @@ class Section:
         return self.title.rstrip("：:").strip()
 
 
+STATUSES = ("完成", "部分完成", "未完成", "持續辦理")   # 執行成效 status, in this order everywhere
+STATUS_CLASS = dict(zip(STATUSES, ("done", "partial", "not-done", "ongoing")))
+
+
 @dataclass
 class Measure:
     text: str
@@ -91,6 +123,49 @@ class Measure:
     deadline: str
     pos: Pos
     number: str = ""                # generated: "1", "2.1" or "" when alone
+    extra: dict[str, str] = field(default_factory=dict)   # extra column key -> text (預期效益, 備註 …)
+    result: str = ""                # 執行成效 text, added at year end
+    status: str = ""                # one of STATUSES, or ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the plan's content table, in the plan's order and words.
+
+    key: item (pillar) | focus (framework item) | sub (third level) | measure | unit | deadline |
+    result (執行成效) | any other key: an extra per-measure text column.
+    """
+    key: str
+    title: str
+
+    BUILT_IN = ("item", "focus", "sub", "measure", "unit", "deadline", "result")
+
+    @property
+    def extra(self) -> bool:
+        return self.key not in self.BUILT_IN
+
+
+@dataclass
+class Approval:
+    """The line agencies print under the title: 113年3月5日○○字第…號函核備; 107年02月22日修訂."""
+    date: str                       # ROC date as written, 113/03/05
+    document: str                   # 高市社秘字第1130000000號, or ""
+    action: str                     # 函核備, 核定 …
+    revisions: list[str]            # ROC dates as written
+
+    @staticmethod
+    def roc(date: str) -> str:
+        """113/03/05 -> 113年03月05日, keeping the editor's digits."""
+        y, m, d = date.split("/")
+        return f"{y}年{m}月{d}日"
+
+    @property
+    def lines(self) -> list[str]:
+        out = []
+        if self.date:
+            out.append(f"{self.roc(self.date)}{self.document}{self.action}")
+        out += [f"{self.roc(r)}修訂" for r in self.revisions]
+        return out
 
 
 @dataclass
@@ -133,7 +208,7 @@ class Pillar:
 
 @dataclass
 class Opening:
-    title: str
+    title: str                      # the plan's own wording; nothing is invented
     focus: str
     measures: list[Measure]
     units: list[Unit]
@@ -146,13 +221,23 @@ class Plan:
     title: str
     framework: Framework
     published: str
-    columns: dict[str, str]
+    columns: list[Column]           # declared by the plan, or the framework's default order
+    declared_columns: bool          # the plan lists its columns: show exactly those
     sections: list[Section]
     note: str
     opening: Opening | None
     pillars: list[Pillar]
     path: pathlib.Path
     raw: dict                       # the validated data, for the JSON download
+    draft: bool = False
+    approval: Approval | None = None
+
+    def column_title(self, key: str, default: str = "") -> str:
+        return next((c.title for c in self.columns if c.key == key), default)
+
+    @property
+    def has_results(self) -> bool:
+        return any(m.result or m.status for *_, m in self.measures())
 
     @property
     def full_title(self) -> str:

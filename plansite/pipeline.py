@@ -17,6 +17,7 @@ class Report:
     files: int = 0
     seconds: float = 0.0
     content: "load.Content | None" = field(default=None, repr=False)
+    drafts: list = field(default_factory=list)     # plans marked draft, left out of this build
 
 
 def check(config: Config, cache: dict | None = None) -> Report:
@@ -29,8 +30,11 @@ def check(config: Config, cache: dict | None = None) -> Report:
 
 
 def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = True, downloads: bool = True,
-          cache: dict | None = None, progress=lambda message: None) -> Report:
-    """load config → load and validate plans → site model → render pages → write atomically."""
+          cache: dict | None = None, progress=lambda message: None, drafts: bool = False) -> Report:
+    """load config → load and validate plans → site model → render pages → write atomically.
+
+    Draft plans are published only when `drafts` (the preview); otherwise the report lists them.
+    """
     started = time.monotonic()
     progress("載入並檢查計畫… Loading and checking plans")
     report = check(config, cache)
@@ -39,7 +43,11 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
         raise BuildFailed(report.problems)
     from . import assets, render, site, write  # noqa: PLC0415 - only needed when building
 
-    model = site.build_site(report.content, config, _a11y_record(config, report.problems))
+    content = report.content
+    if not drafts:
+        report.drafts = [p for p in content.plans if p.draft]
+        content = content.without_drafts()
+    model = site.build_site(content, config, _a11y_record(config, report.problems))
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)

@@ -13,6 +13,7 @@ import markupsafe
 from . import markdown, qr, site as site_mod
 from .config import Config
 from .errors import BuildFailed, Pos, Problems
+from .model import STATUS_CLASS
 from .site import Page, SiteModel
 
 
@@ -33,6 +34,7 @@ def environment(config: Config) -> jinja2.Environment:
     )
     env.filters["md"] = markdown.md_to_html
     env.filters["number_label"] = site_mod.number_label
+    env.filters["status_class"] = STATUS_CLASS.get
     env.filters["plan_date"] = plan_date
     env.filters["feed_date"] = lambda _year, plans: max((plan_date(p) for p in plans), default="")
     return env

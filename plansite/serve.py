@@ -148,7 +148,8 @@ def _rebuild(load_config, state: State, cache: dict, report_problems) -> None:
     started = time.monotonic()
     try:
         config = load_config()   # site.toml is watched too
-        report = pipeline.build(config, qr=bool(config.base_url), pdf=False, downloads=False, cache=cache)
+        report = pipeline.build(config, qr=bool(config.base_url), pdf=False, downloads=False, cache=cache,
+                                drafts=True)
     except ConfigError as exc:
         print(exc, file=sys.stderr, flush=True)
         problems = Problems()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import compare as compare_mod, descriptions, table as table_mod
 from .config import Config
 from .load import Content
-from .model import Agency, Framework, FrameworkNode, Plan, Unit
+from .model import STATUSES, Agency, Framework, FrameworkNode, Plan, Unit
 
 HOME = ""
 CONTACT = "contact/"
@@ -22,6 +22,9 @@ FIELDS = (  # the open-data columns (plansite/downloads.py COLUMNS), described f
     ("服務項目代碼", "架構代碼，例如 3.2 表示三(二)。"), ("服務項目", "本機關計畫中的服務項目文字。"),
     ("分組", "具體作法的小標題（如有）。"), ("編號", "具體作法在計畫中的編號，例如 2 或 2.1。"),
     ("具體作法", "具體作法全文。"), ("負責單位", "負責的單位，多個以「、」分隔。"), ("完成期限", "完成期限（如有）。"),
+    ("執行狀態", "年底填報的執行狀態：完成、部分完成、未完成或持續辦理（尚未填報為空白）。"),
+    ("執行成效", "年底填報的執行成效（如有）。"),
+    ("核備", "計畫的核備文號與修訂日期，例如「113年03月05日高市社秘字第1130000000號函核備」（如有）。"),
 )
 
 
@@ -68,13 +71,48 @@ def node_url(fw: Framework, node: FrameworkNode) -> str:
 
 
 @dataclass
+class OrgGroup:
+    """One level of the agencies index: a government (高雄市政府, 交通部) or a parent agency under it (民用航空局)."""
+    name: str
+    anchor: str                                # its id on the agencies page: org-1, org-1-2
+    agency: Agency | None = None               # the level's own page, when it publishes plans on this site too
+    agencies: list[Agency] = field(default_factory=list)      # directly at this level, by full name
+    children: list["OrgGroup"] = field(default_factory=list)  # the levels below, by name
+    count: int = 0                             # agencies below this level, at any depth
+
+    @property
+    def url(self) -> str:
+        return agency_url(self.agency) if self.agency else f"agencies/#{self.anchor}"
+
+
+@dataclass(frozen=True)
+class FrameworkTerms:
+    """What the site calls the levels of its frameworks, from the frameworks' own level names."""
+    top: str        # the main framework's first level: 構面
+    second: str     # and its second: 服務項目
+    tops: str       # every framework's first level: 構面、執行策略
+    seconds: str    # every framework's second level: 服務項目、執行指標
+
+    @property
+    def title(self) -> str:
+        """The frameworks index's title and crumb: 構面與服務項目."""
+        return f"{self.top}與{self.second}"
+
+
+CENTRAL, LOCAL = "中央機關", "縣市政府"
+
+
+@dataclass
 class SiteModel:
     name: str
     agencies: list[Agency]
     plans: list[Plan]                          # newest first, then by agency
     governments: list[tuple[str, list[Agency]]]
+    org: list[tuple[str, list[OrgGroup]]]      # (中央機關 | 縣市政府, its governments), the kinds present only
+    agency_summary: str                        # 「6 個機關，分屬 1 個中央機關與 2 個縣市政府」
     years: list[tuple[int, list[Plan]]]
     frameworks: list[Framework]
+    framework_terms: FrameworkTerms
     updated: str
     pages: list[Page]
     urls: dict                                 # helpers exposed to templates
@@ -89,12 +127,16 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
     for agency in agencies:
         by_gov[agency.government].append(agency)
     governments = sorted(by_gov.items())
+    org = _org_tree(governments)
+    org_crumbs = _org_crumbs(org)
     by_year: dict[int, list[Plan]] = defaultdict(list)
     for plan in plans:
         by_year[plan.year].append(plan)
     years = sorted(by_year.items(), reverse=True)
     used = {p.framework.id: p.framework for p in plans}
     fws = sorted(used.values(), key=lambda f: (f.id != "six-pillars", f.id))
+    fw_counts = {fw.id: sum(1 for p in plans if p.framework is fw) for fw in fws}
+    terms = _framework_terms(fws, fw_counts)
     dates = sorted(p.published for p in plans if p.published)
     updated = config["site.updated"] or (dates[-1] if dates else "")
     name = config["site.name"]
@@ -103,10 +145,13 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
     static = descriptions.STATIC
     pages: list[Page] = [
         Page("home", HOME, name, [], {"latest": plans[:10]},
-             descriptions.home(name, config["site.description"], len(agencies), len(plans))),
-        Page("agencies", "agencies/", "機關列表", [home], description=descriptions.agencies(governments)),
+             descriptions.home(name, config["site.description"], len(agencies), len(plans), terms.tops)),
+        Page("agencies", "agencies/", "機關列表", [home],
+             description=descriptions.agencies(governments, [kind for kind, _ in org])),
         Page("years", "years/", "年度列表", [home], description=descriptions.years(years)),
-        Page("frameworks", "frameworks/", "構面與服務項目", [home], description=descriptions.frameworks(fws)),
+        Page("frameworks", "frameworks/", terms.title, [home],
+             {"entries": [(fw, _framework_summary(fw, fw_counts[fw.id])) for fw in fws]},
+             description=descriptions.frameworks(fws)),
         Page("search", "search/", "搜尋計畫", [home], description=static["search"]),
         Page("sitemap", "sitemap/", "網站導覽", [home], description=static["sitemap"]),
         Page("accessibility", "accessibility/", "無障礙聲明", [home],
@@ -120,33 +165,40 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
                           f"{config['site.owner']}的聯絡方式，以及回報網站無障礙問題的方法。"))
     agencies_crumb = ("機關列表", "agencies/")
     for agency in agencies:
-        a_crumb = (agency.full_name, agency_url(agency))
-        pages.append(Page("agency", agency_url(agency), agency.full_name, [home, agencies_crumb],
-                          {"agency": agency, "units": _unit_summaries(agency)}, descriptions.agency(agency)))
+        above = [home, agencies_crumb, *org_crumbs[agency.slug]]   # 機關列表 › 交通部 › 民用航空局
+        a_crumb = (agency.name, agency_url(agency))
+        pages.append(Page("agency", agency_url(agency), agency.full_name, above,
+                          {"agency": agency, "units": _unit_summaries(agency), "org_rows": _org_rows(agency)},
+                          descriptions.agency(agency)))
         for plan in agency.plans:
             older = [p for p in agency.plans if p.year < plan.year]
             newer = [p for p in agency.plans if p.year > plan.year]
             units = _plan_units(plan)
-            pages.append(Page("plan", plan_url(plan), plan.full_title, [home, agencies_crumb, a_crumb], {
+            pages.append(Page("plan", plan_url(plan), ("【草稿】" if plan.draft else "") + plan.full_title,
+                              [*above, a_crumb], {
                 "plan": plan, "table": table_mod.build_table(plan),
                 "previous": older[0] if older else None, "next": newer[-1] if newer else None,
-                "units": units}, descriptions.plan(plan, units)))
+                "units": units, "approval": plan.approval.lines if plan.approval else [],
+                "results": table_mod.results_summary(
+                    plan, lambda p: number_label(p.node.index, plan.framework.levels[0].numbering) + p.title),
+                "statuses": STATUSES}, descriptions.plan(plan, units), in_sitemap=not plan.draft))
             if older:
                 diff = compare_mod.diff_plans(older[0], plan)
                 pages.append(Page("compare", compare_url(plan), f"{agency.full_name} {older[0].year}–{plan.year} 年計畫比較",
-                                  [home, agencies_crumb, a_crumb, (plan.title, plan_url(plan))],
+                                  [*above, a_crumb, (plan.title, plan_url(plan))],
                                   {"diff": diff}, descriptions.compare(diff)))
         for unit in agency.units:
             unit_years = _unit_measures(agency, unit)
             pages.append(Page("unit", unit_url(agency, unit), f"{agency.full_name}{unit.name}",
-                              [home, agencies_crumb, a_crumb],
+                              [*above, a_crumb],
                               {"agency": agency, "unit": unit, "years": unit_years},
                               descriptions.unit(agency, unit, unit_years)))
-    fw_crumb = ("構面與服務項目", "frameworks/")
+    fw_crumb = (terms.title, "frameworks/")
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
         pages.append(Page("framework", framework_url(fw), fw.name, [home, fw_crumb], {"framework": fw,
-                          "plans": fw_plans}, descriptions.framework(fw, len(fw_plans))))
+                          "plans": fw_plans, "summary": _framework_summary(fw, len(fw_plans))},
+                          descriptions.framework(fw, len(fw_plans))))
         for root in fw.roots:
             r_crumb = (_node_label(fw, root), node_url(fw, root))
             answers = _answers(fw_plans, root)
@@ -158,11 +210,112 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
                 pages.append(Page("pillar", node_url(fw, child), _node_label(fw, child), [home, fw_crumb,
                                   (fw.name, framework_url(fw)), r_crumb], {"framework": fw, "node": child,
                                   "answers": answers}, descriptions.node(fw, child, _node_label(fw, child), answers)))
-    return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, years=years,
-                     frameworks=fws, updated=updated, pages=pages,
+    return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, org=org,
+                     agency_summary=_agency_summary(org, len(agencies)), years=years,
+                     frameworks=fws, framework_terms=terms, updated=updated, pages=pages,
                      urls={"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
                            "node": node_url, "ref": short_ref, "compare": compare_url},
                      help_url=CONTACT if config.has_contact else "")
+
+
+def _org_tree(governments: list[tuple[str, list[Agency]]]) -> list[tuple[str, list[OrgGroup]]]:
+    """Governments, and the parent levels under them, holding their agencies; central ones first.
+
+    A level that is itself an agency on this site (民用航空局 above 臺南航空站) links to that agency's page."""
+    kinds: dict[str, list[OrgGroup]] = {CENTRAL: [], LOCAL: []}
+    for number, (government, members) in enumerate(governments, 1):
+        top = OrgGroup(government, f"org-{number}")
+        for agency in members:
+            group = top
+            for name in agency.parents:
+                child = next((c for c in group.children if c.name == name), None)
+                if child is None:
+                    child = OrgGroup(name, "")
+                    group.children.append(child)
+                group = child
+            if agency.name == group.name and group.agency is None:
+                group.agency = agency
+            else:
+                group.agencies.append(agency)
+        _settle(top)
+        kinds[CENTRAL if members[0].is_central else LOCAL].append(top)
+    return [(kind, groups) for kind, groups in kinds.items() if groups]
+
+
+def _settle(group: OrgGroup) -> int:
+    """Sort the levels below `group`, number their anchors, adopt agencies named like a level, count agencies."""
+    group.children.sort(key=lambda c: c.name)
+    for child in group.children:
+        same = next((a for a in group.agencies if a.name == child.name and child.agency is None), None)
+        if same is not None:
+            child.agency = same
+            group.agencies.remove(same)
+    group.agencies.sort(key=lambda a: a.full_name)
+    group.count = len(group.agencies)
+    for index, child in enumerate(group.children, 1):
+        child.anchor = f"{group.anchor}-{index}"
+        group.count += _settle(child) + (1 if child.agency else 0)
+    return group.count
+
+
+def _org_crumbs(org: list[tuple[str, list[OrgGroup]]]) -> dict[str, list[tuple[str, str]]]:
+    """Per agency slug, the crumbs between 機關列表 and the agency: 交通部 › 民用航空局."""
+    out: dict[str, list[tuple[str, str]]] = {}
+
+    def walk(group: OrgGroup, above: list[tuple[str, str]]) -> None:
+        if group.agency is not None:
+            out[group.agency.slug] = above
+        here = above + [(group.name, group.url)]
+        for agency in group.agencies:
+            out[agency.slug] = here
+        for child in group.children:
+            walk(child, here)
+
+    for _, groups in org:
+        for group in groups:
+            walk(group, [])
+    return out
+
+
+def _org_rows(agency: Agency) -> list[tuple[str, str]]:
+    """The agency page's 所屬政府 / 所屬中央機關 and 上級機關 rows."""
+    rows = [(f"所屬{CENTRAL if agency.is_central else '政府'}", agency.government)]
+    if agency.parents:
+        rows.append(("上級機關", agency.parent_full_name))
+    return rows
+
+
+def _agency_summary(org: list[tuple[str, list[OrgGroup]]], count: int) -> str:
+    """「高雄市政府所屬 4 個機關」, or 「6 個機關，分屬 1 個中央機關與 2 個縣市政府」."""
+    groups = [group for _, gs in org for group in gs]
+    if not groups:
+        return "尚無機關"
+    if len(groups) == 1:
+        return f"{groups[0].name}所屬 {count} 個機關"
+    return f"{count} 個機關，分屬 " + "與 ".join(f"{len(gs)} 個{kind}" for kind, gs in org)
+
+
+def _framework_terms(fws: list[Framework], counts: dict[str, int]) -> FrameworkTerms:
+    """The site's words for framework levels: the most used framework's, and every framework's."""
+    if not fws:
+        return FrameworkTerms("構面", "服務項目", "構面", "服務項目")
+    main = max(fws, key=lambda fw: counts.get(fw.id, 0))   # max keeps the first of equals: fws order
+
+    def distinct(depth: int) -> str:
+        names: list[str] = []
+        for fw in fws:
+            if fw.levels[depth].name not in names:
+                names.append(fw.levels[depth].name)
+        return "、".join(names)
+
+    return FrameworkTerms(main.levels[0].name, main.levels[1].name, distinct(0), distinct(1))
+
+
+def _framework_summary(fw: Framework, plan_count: int) -> str:
+    """「6 個構面、22 個服務項目；本站有 4 份計畫採用。」"""
+    second = sum(len(root.children) for root in fw.roots)
+    return (f"{len(fw.roots)} 個{fw.levels[0].name}、{second} 個{fw.levels[1].name}；"
+            f"本站有 {plan_count} 份計畫採用。")
 
 
 def _contact_rows(config: Config) -> list[tuple[str, str, str]]:
