@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import Pos, Problem, Problems
+from .errors import WARNING, Pos, Problem, Problems
 from .model import Agency, Plan
 from .yamlfile import Doc
 
@@ -29,12 +29,28 @@ def check_text(doc: Doc) -> list[Problem]:
                 found.append(Problem(_inner_pos(doc, path, match.group(0)),
                                      f"文字中不能使用 HTML 或程式碼（「{match.group(0)[:30]}」）。",
                                      "網站會以純文字顯示內容；粗體、清單、連結請用 Markdown 寫法。 No HTML in text."))
+            elif _several_units(path, value):
+                parts = _several_units(path, value)
+                found.append(Problem(doc.pos(path), f"單位名稱「{value}」看起來是好幾個單位寫成一個名稱。",
+                                     f"每個單位請各寫一筆（name 與 slug），例如先寫「- name: {parts[0]}」，"
+                                     f"再另起一筆「- name: {parts[1]}」。 One unit per entry.", WARNING))
             elif _typed_number(path, value):
                 found.append(Problem(doc.pos(path), f"請不要自行輸入編號（「{_typed_number(path, value)}」）。",
                                      "章節與項目編號會依順序自動產生。 Numbers are generated from order."))
 
     walk(doc.data, ())
     return found
+
+
+_UNIT_SEPARATORS = re.compile(r"[、，,；;]")
+
+
+def _several_units(path, value: str) -> list[str]:
+    """agency.yaml's units[i].name holding several names (「航務組、業務組」), split; else []."""
+    if len(path) != 3 or path[0] != "units" or path[2] != "name":
+        return []
+    parts = [part.strip() for part in _UNIT_SEPARATORS.split(value) if part.strip()]
+    return parts if len(parts) > 1 else []
 
 
 _MEASURE_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*|\d+[、．.](?!\d)|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])")
@@ -64,53 +80,89 @@ def _inner_pos(doc: Doc, path, needle: str) -> Pos:
 
 
 def number_plan(plan: Plan) -> None:
-    """Generate group and measure numbers from order, following the framework's levels."""
+    """Generate group and measure numbers from order, following the framework's levels. A lone measure
+    (the only one in its group) gets no number, as in every seed plan's document, unless the plan sets
+    numbering: {single_measure: true}."""
     fw = plan.framework
+    single = (plan.raw.get("numbering") or {}).get("single_measure") is True
     sub_numbered = len(fw.levels) > 2 and fw.levels[2].numbering != "none"
     for pillar in plan.pillars:
         for item in pillar.items:
             for index, group in enumerate(item.groups, 1):
                 if sub_numbered and group.code and len(item.groups) > 1:
                     group.number = str(fw.nodes[group.code].index)
-                many = len(group.measures) > 1
+                numbered = len(group.measures) > 1 or single
                 for i, measure in enumerate(group.measures, 1):
-                    if fw.measure_numbering == "parent-dotted" and group.number:
+                    if numbered and fw.measure_numbering == "parent-dotted" and group.number:
                         measure.number = f"{group.number}.{i}"
-                    elif many:
+                    elif numbered:
                         measure.number = str(i)
                 first = group.measures[0].units if group.measures else []
                 if group.measures and all(m.units == first for m in group.measures):
                     group.units = first
-    if plan.opening and len(plan.opening.measures) > 1:
+    if plan.opening and (len(plan.opening.measures) > 1 or single):
         for i, measure in enumerate(plan.opening.measures, 1):
             measure.number = str(i)
 
 
 def check_plan(plan: Plan, doc: Doc, problems: Problems) -> None:
-    """Editor warnings for one plan: missing pillars and items, measures without units, empty sections."""
+    """Editor warnings for one plan: missing pillars and items (unless listed in known_gaps), measures
+    without units, empty sections."""
+    gaps = _known_gaps(plan, doc, problems)
     present = {p.code for p in plan.pillars} | {i.code for p in plan.pillars for i in p.items}
     for root in plan.framework.roots:
         if root.code not in present:
-            problems.warn(doc.pos(("content", "pillars")),
-                          f"計畫沒有{plan.framework.levels[0].name}「{root.code} {root.title}」的具體作法。",
-                          "若本年度確實沒有，請忽略此警告。")
+            if root.code not in gaps:
+                problems.warn(doc.pos(("content", "pillars")),
+                              f"計畫沒有{plan.framework.levels[0].name}「{root.code} {root.title}」的具體作法。",
+                              _gap_hint(root.code))
             continue
         for child in root.children:
-            if child.code not in present:
+            if child.code not in present and not gaps & {child.code, root.code}:
                 problems.warn(_pillar_pos(plan, root.code, doc),
                               f"計畫沒有{plan.framework.levels[1].name}「{child.code} {child.title[:20]}…」的具體作法。",
-                              "若本年度確實沒有，請忽略此警告。")
+                              _gap_hint(child.code))
     for pillar in plan.pillars:
         for item in pillar.items:
-            if not any(g.measures for g in item.groups):
+            if not any(g.measures for g in item.groups) and not gaps & {item.code, pillar.code}:
                 problems.warn(item.pos, f"{plan.framework.levels[1].name}「{item.code}」沒有任何具體作法。",
-                              "請在 measures 下列出具體作法。")
+                              "請在 measures 下列出具體作法；若原計畫書確實沒有，請在計畫檔最上層加上"
+                              f" known_gaps: [\"{item.code}\"]。")
+    unit_column = not plan.declared_columns or any(c.key == "unit" for c in plan.columns)
     for _, _, _, measure in plan.measures():
-        if not measure.units:
+        if not measure.units and unit_column:
             problems.warn(measure.pos, "這項具體作法沒有負責單位。", "請加上 units，或在上一層（分組、項目）指定。")
     for section in plan.sections:
         if not section.body.strip() and not section.has_content:
             problems.warn(section.pos, f"章節「{section.title}」沒有內容。", "請填寫 body，或刪除這個章節。")
+
+
+def _gap_hint(code: str) -> str:
+    return (f"若原計畫書確實沒有，請在計畫檔最上層加上 known_gaps: [\"{code}\"]（已有 known_gaps 時把代碼加進清單），"
+            "此警告就不再出現。 List deliberate gaps in known_gaps.")
+
+
+def _known_gaps(plan: Plan, doc: Doc, problems: Problems) -> set[str]:
+    """The framework codes the plan acknowledges having no measures for (known_gaps), checked:
+    a code the framework lacks is an error, a code the plan does have measures for is a warning."""
+    fw = plan.framework
+    levels = "或".join(level.name for level in fw.levels[:2])
+    covered = {code for pillar, item, _, _ in plan.measures() for code in (pillar.code, item.code)}
+    gaps: set[str] = set()
+    for i, raw in enumerate(plan.raw.get("known_gaps", [])):
+        code, pos = str(raw), doc.pos(("known_gaps", i))
+        node = fw.nodes.get(code)
+        if node is None or node.depth > 1:
+            choices = [c for c, n in fw.nodes.items() if n.depth <= 1 and c not in covered]
+            problems.error(pos, f"known_gaps 的「{code}」不是架構「{fw.name}」的{levels}代碼。",
+                           f"known_gaps 只列本計畫沒有具體作法的{levels}代碼"
+                           + (f"，目前可列的有：{'、'.join(choices)}。" if choices else "。"))
+        elif code in covered:
+            problems.warn(pos, f"known_gaps 列了「{code}」，但計畫有{fw.levels[node.depth].name}「{code}」的具體作法。",
+                          f"請從 known_gaps 刪除「{code}」（或確認具體作法是否寫錯位置）。 Listed gap is not a gap.")
+        else:
+            gaps.add(code)
+    return gaps
 
 
 def _pillar_pos(plan: Plan, code: str, doc: Doc) -> Pos:
@@ -121,15 +173,8 @@ def _pillar_pos(plan: Plan, code: str, doc: Doc) -> Pos:
 
 
 def check_site(agencies: list[Agency], plans: list[Plan], problems: Problems) -> None:
-    """Warnings across files: a plan older than its agency's latest one."""
-    for agency in agencies:
-        if not agency.plans:
-            continue
-        latest = agency.plans[0].year
-        for plan in agency.plans[1:]:
-            problems.warn(Pos(plan.path, 1, 1),
-                          f"這是{agency.name} {plan.year} 年的計畫，比最新的 {latest} 年舊。",
-                          f"若要修改今年的計畫，請編輯 plans/{agency.slug}/{latest}.yaml。")
+    """Checks across files: two agency folders with one full name. (Past years are not warned about:
+    the site publishes every year of an agency by design.)"""
     names: dict[str, Agency] = {}
     for agency in agencies:
         if agency.full_name in names:
@@ -137,3 +182,32 @@ def check_site(agencies: list[Agency], plans: list[Plan], problems: Problems) ->
                            f"機關全銜「{agency.full_name}」與 plans/{names[agency.full_name].slug}/ 重複。",
                            "同一機關只能有一個目錄。")
         names[agency.full_name] = agency
+
+
+def check_columns(plan: Plan, doc: Doc, problems: Problems) -> None:
+    """A declared column list: the framework levels leftmost and in order, and every column used."""
+    if not plan.declared_columns:
+        return
+    keys = [c.key for c in plan.columns]
+    where = {c.key: doc.pos(("columns", i)) for i, c in enumerate(plan.columns)}
+    if "item" not in keys and "focus" not in keys:
+        problems.error(doc.pos(("columns",)), f"columns 清單沒有{plan.framework.levels[0].name}的欄（item 或 focus）。",
+                       "表格第一欄放構面與服務項目：請加上「- item: 欄名」；若構面與服務項目在同一欄，只寫 item 即可。")
+        return
+    order = [k for k in ("item", "focus", "sub", "measure") if k in keys]
+    if [k for k in keys if k in order] != order or keys[:len(order) - 1] != order[:-1]:
+        problems.error(where[order[0]], "columns 的順序不對：item、focus、sub 必須是最左邊的欄，依序排列，再接 measure。",
+                       f"請依序寫 {'、'.join(order)}，其他欄（單位、期限、預期效益…）放在 measure 之後。")
+    everything = [m for *_, m in plan.measures()] + (plan.opening.measures if plan.opening else [])
+    used = {"unit": any(m.units for m in everything) or bool(plan.opening and plan.opening.units),
+            "deadline": any(m.deadline for m in everything),
+            "result": any(m.result or m.status for m in everything),
+            "sub": any(g.heading for p in plan.pillars for i in p.items for g in i.groups)}
+    for col in plan.columns:
+        if col.extra:
+            in_use = any(col.key in m.extra for m in everything)
+        else:
+            in_use = used.get(col.key, True)
+        if not in_use and not (col.key == "result" and plan.draft):
+            problems.warn(where[col.key], f"宣告了「{col.title}」欄（{col.key}），但沒有任何具體作法填寫這一欄。",
+                          f"這一欄在網頁上會是空白的；請在具體作法加上 {col.key}: …，或刪除這一行。")

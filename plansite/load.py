@@ -409,5 +409,6 @@ def _load_plan(path: pathlib.Path, agency: Agency, frameworks: dict[str, Framewo
     if len(problems.errors) > before or not ok:
         return None
     lint.number_plan(plan)
+    lint.check_columns(plan, doc, problems)
     lint.check_plan(plan, doc, problems)
     return plan

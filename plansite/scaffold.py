@@ -16,6 +16,28 @@ YEAR_LINE = re.compile(r"^year:\s*(\d+)\s*(#.*)?$", re.M)
 TITLE_LINE = re.compile(r"^(title:\s*)(.*)$", re.M)
 DEADLINE = re.compile(r"^(\s*(?:-\s+)?deadline:\s*[\"']?)(\d{2,3})(/\d{1,2}/\d{1,2})", re.M)
 PUBLISHED = re.compile(r"^published:.*\n", re.M)
+DRAFT_LINE = re.compile(r"^draft:.*\n", re.M)
+
+
+def _drop_keys(text: str, keys: tuple[str, ...], top_level: bool) -> tuple[str, int]:
+    """Remove `key: …` lines (and their indented continuation) for the given keys; (text, lines removed)."""
+    pattern = re.compile(r"^(\s*)(?:- )?(" + "|".join(keys) + r"):" if not top_level else r"^()(" + "|".join(keys) + r"):")
+    out, removed, skip_deeper = [], 0, None
+    for line in text.splitlines(keepends=True):
+        indent = len(line) - len(line.lstrip(" "))
+        if skip_deeper is not None:
+            if line.strip() and indent <= skip_deeper:
+                skip_deeper = None
+            else:
+                removed += 1
+                continue
+        match = pattern.match(line)
+        if match and not line.lstrip().startswith("- "):
+            removed += 1
+            skip_deeper = indent
+            continue
+        out.append(line)
+    return "".join(out), removed
 
 
 @dataclass
@@ -78,8 +100,18 @@ def new_plan(plans_dir: pathlib.Path, slug: str, year: int | None = None) -> New
     if PUBLISHED.search(text):
         text = PUBLISHED.sub("", text)
         result.changes.append("published：已移除（新計畫尚未公告，公告後請填寫）")
+    text, dropped = _drop_keys(text, ("approval", "revisions"), top_level=True)
+    if dropped:
+        result.changes.append("approval、revisions：已移除（新計畫尚未核備）")
+    text, dropped = _drop_keys(text, ("result", "status"), top_level=False)
+    if dropped:
+        result.changes.append(f"執行成效：已移除 {dropped} 行 result／status（新年度尚未執行）")
+    text = DRAFT_LINE.sub("", text)
+    text, count = re.subn(r"^(year:.*\n)", r"\1draft: true\n", text, count=1, flags=re.M)
+    if count:
+        result.changes.append("draft: true：新計畫是草稿，預覽看得到、建置時不發布；定稿後刪除這一行")
     for number, line in enumerate(text.splitlines(), 1):
-        if re.search(rf"(?<!\d){old}(?!\d)", line) and not line.lstrip().startswith("#"):
+        if re.search(rf"(?<!\d){old}(?!\d)", line):   # comments too: they often describe last year
             result.review.append(f"{target.name}:{number}: {line.strip()}")
     target.write_text(text, encoding="utf-8")
     return result
