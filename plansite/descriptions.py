@@ -76,7 +76,7 @@ def agency(agency: Agency) -> str:
     more = f"，可依{len(agency.units)}個負責單位查看具體作法" if agency.units else ""
     if len(years) > 1:
         more += "，並比較各年度的差異"
-    return fit(text + more + "。", f"上級機關：{agency.parent}。" if agency.parent else "")
+    return fit(text + more + "。", f"上級機關：{agency.parent_full_name}。" if agency.parents else "")
 
 
 def unit(agency: Agency, unit: Unit, years) -> str:
@@ -149,19 +149,25 @@ def framework(fw: Framework, plan_count: int) -> str:
 
 
 def frameworks(fws: list[Framework]) -> str:
-    return fit(f"各機關提升服務計畫採用的架構：{_join([fw.name for fw in fws])}。"
-               "可依構面與服務項目，比較各機關、各年度的具體作法。")
+    def levels(depth: int) -> str:
+        return _join(list(dict.fromkeys(fw.levels[depth].name for fw in fws)))
+
+    return fit(f"各機關提升服務計畫採用的架構：{_join([fw.name for fw in fws])}。",
+               f"可依{levels(0)}與{levels(1)}，比較各機關、各年度的具體作法。" if fws else "")
 
 
-def home(site_name: str, configured: str, agency_count: int, plan_count: int) -> str:
+def home(site_name: str, configured: str, agency_count: int, plan_count: int, levels: str = "構面") -> str:
+    """`levels`: the first level of the site's frameworks, e.g. 構面 or 構面、執行策略."""
     return fit(configured or f"{site_name}彙整{agency_count}個機關、{plan_count}份年度提升服務計畫，"
-               "可依機關、年度、構面與負責單位查詢，並提供開放資料下載。")
+               f"可依機關、年度、{levels}與負責單位查詢，並提供開放資料下載。")
 
 
-def agencies(governments: list[tuple[str, list[Agency]]]) -> str:
+def agencies(governments: list[tuple[str, list[Agency]]], kinds: list[str] | None = None) -> str:
+    """`kinds`: which of 中央機關 / 縣市政府 the governments are."""
     count = sum(len(a) for _, a in governments)
     parts = _join([f"{gov}{len(items)}個" for gov, items in governments])
-    return fit(f"依政府列出{count}個機關的提升服務計畫：{parts}。點選機關可查看其各年度計畫與負責單位。")
+    by = "與".join(kinds) if kinds else "政府"
+    return fit(f"依{by}列出{count}個機關的提升服務計畫：{parts}。點選機關可查看其各年度計畫與負責單位。")
 
 
 def years(by_year: list[tuple[int, list[Plan]]]) -> str:

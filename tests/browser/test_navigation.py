@@ -60,7 +60,7 @@ def test_from_home_to_a_unit_page_and_back(page, site_url):
     assert page.locator("h1").inner_text().endswith("民政課")
     assert page.get_by_text("辦理甲仙芋筍節地方特色活動", exact=False).count() >= 1
     crumbs = page.get_by_role("navigation", name="麵包屑")
-    crumbs.get_by_role("link", name="高雄市甲仙區公所").click()
+    crumbs.get_by_role("link", name="甲仙區公所", exact=True).click()   # 首頁 › 機關列表 › 高雄市政府 › 甲仙區公所
     assert page.locator("h1").inner_text() == "高雄市甲仙區公所"
     page.get_by_role("navigation", name="麵包屑").get_by_role("link", name="首頁").click()
     assert page.url.rstrip("/").endswith(("index.html", site_url.rstrip("/").rsplit("/", 1)[-1]))
