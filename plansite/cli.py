@@ -67,6 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     agency.add_argument("--unit", action="append", default=[], metavar="名稱=代稱",
                         help="單位，例如 --unit 行政課=admin-section（可重複） / a unit, repeatable")
 
+    framework = sub.add_parser(
+        "new-framework", help="建立新的計畫架構檔 frameworks/<代稱>.yaml / start a new framework edition",
+        description="建立 frameworks/<代稱>.yaml：以 --from 複製現有架構的結構，或寫出附說明的空白範本；"
+                    "不會覆寫已存在的檔案，建立後會檢查並列出接著要修改的地方。\n"
+                    "Write frameworks/<id>.yaml from an existing framework or a commented skeleton; never overwrites.")
+    framework.add_argument("id", help="架構代稱（與檔名相同；小寫英文、數字、連字號），例如 gsa-7 / framework id")
+    framework.add_argument("--name", help="架構的正式名稱，例如「第7屆政府服務獎評獎架構」 / the framework's name")
+    framework.add_argument("--from", dest="source", metavar="代稱",
+                           help="複製這個架構的結構，例如 six-pillars（預設：空白範本） / copy this framework")
+
     serve = sub.add_parser("serve", help="建置並在本機預覽，檔案變更時自動重新建置 / build, serve and rebuild on change",
                            description="建置網站並在 http://127.0.0.1:<port>/ 提供預覽；plans/、templates/、static/ 或 "
                                        "site.toml 變更時自動重新建置。\nBuild, serve on 127.0.0.1 and rebuild on change.")
@@ -89,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return _new(config, args)
         if args.command == "new-agency":
             return _new_agency(config, args)
+        if args.command == "new-framework":
+            return _new_framework(config, args)
         if args.command == "serve":
             from .serve import serve  # noqa: PLC0415
 
@@ -183,6 +195,20 @@ def _new_agency(config: Config, args) -> int:
     print(f"下一步：參考 README 的計畫範例，把第一份計畫存成 plans/{slug}/<民國年>.yaml，再執行 python build.py check；"
           "之後每年可用 python build.py new 從前一年的計畫開始。")
     return 0
+
+
+def _new_framework(config: Config, args) -> int:
+    from . import scaffold_framework  # noqa: PLC0415
+
+    result = scaffold_framework.new_framework(config.path("frameworks"), args.id, args.name, args.source)
+    copied = f"（複製自 {result.source.name}）" if result.source else "（空白範本）"
+    print(f"已建立 {result.target}{copied}。 Created.")
+    print("接著請依正式文件修改： Next, edit:")
+    for number, step in enumerate(result.next_steps, 1):
+        print(f"  {number}. {step}")
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    return 1 if any(p.is_error for p in result.problems) else 0
 
 
 def _check_a11y(config: Config, args) -> int:
