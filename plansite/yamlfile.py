@@ -144,13 +144,13 @@ def _pos(path: pathlib.Path, mark) -> Pos:
 
 _KEY_LINE = re.compile(r"^(\s*)(- )?[^\s#'\"][^:#]*:(\s|$)")
 _OPEN_QUOTE = re.compile(r"^\s*(- )?([^:#]+:\s+)?(\"|')")
+_FOUND = re.compile(r"found '(.*)'|but got '(.*)'|found character '(.*)' that")
 
 
 def _located(path: pathlib.Path, lines: list[str], exc: yaml.MarkedYAMLError) -> PlanError:
     """A parse error at the place the editor has to fix, which is not always where PyYAML stopped."""
     mark = exc.problem_mark or exc.context_mark
     pos = _pos(path, mark)
-    message, hint = _explain(exc)
     # An unclosed quote swallows the following lines; point at the line that opened it.
     for number in range(1, min(pos.line, len(lines)) + 1):
         line = lines[number - 1]
@@ -167,39 +167,113 @@ def _located(path: pathlib.Path, lines: list[str], exc: yaml.MarkedYAMLError) ->
         above = next((l for l in reversed(lines[: pos.line - 1]) if l.strip() and not l.lstrip().startswith("#")), "")
         here_key, above_key = _KEY_LINE.match(here), _KEY_LINE.match(above)
         if here_key and above_key and len(here_key.group(1)) > len(above_key.group(1)) and above.rstrip()[-1:] != ":":
-            return PlanError(Pos(path, pos.line, 1), "縮排不一致：這一行比上一行多了縮排。",
-                             "同一層的欄位請對齊（只有在上一行以「:」結尾時才縮排）。 Inconsistent indentation.")
-    return PlanError(pos, message, hint)
+            return PlanError(Pos(path, pos.line, len(here_key.group(1)) + 1), "縮排不一致：這一行比上一行多了縮排。",
+                             "同一層的欄位請對齊（只有在上一行以「:」結尾時才縮排）；或者，若這是上一行文字的一部分，"
+                             "請把它接回上一行並用引號把整段文字包起來。 Inconsistent indentation.")
+    where, message, hint = _explain(exc, lines)
+    return PlanError(_pos(path, where) if where is not None else pos, message, hint)
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> tuple[str, str]:
+def _indent_advice(lines: list[str], here, opened) -> str:
+    """Which columns the misaligned line could start at: the line above, or where its level began."""
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" ")) + 1
+
+    if here is None or not 0 <= here.line < len(lines):
+        return "同一層的欄位請用空白對齊。"
+    col = indent(lines[here.line])
+    above = next((n for n in range(here.line - 1, -1, -1)
+                  if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
+    options = []
+    if above is not None and indent(lines[above]) != col:
+        options.append(f"上一行（第 {indent(lines[above])} 欄）")
+    if opened is not None and opened.line != above and opened.column + 1 != col:
+        options.append(f"第 {opened.line + 1} 行（第 {opened.column + 1} 欄）")
+    advice = f"這一行從第 {col} 欄開始；同一層的欄位請用空白對齊"
+    return advice + (f"，例如對齊{'或'.join(options)}。" if options else "。")
+
+
+def _line_at(lines: list[str], mark) -> str:
+    return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+
+
+def _explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> tuple[object, str, str]:
+    """(mark to point at, or None for PyYAML's own; message; hint) for a PyYAML parse error, in Chinese.
+    Hints end with a short English gist; PyYAML's own words appear only for errors not listed here."""
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
-    english = f"YAML: {context + ' ' if context else ''}{problem}".strip()
+    found = _FOUND.search(problem)
+    token = next((g for g in found.groups() if g is not None), "") if found else ""
+    here, opened = exc.problem_mark, exc.context_mark
+    line = _line_at(lines, here)
+    before = line[: here.column] if here is not None else ""
     if "mapping values are not allowed" in problem:
-        return ("這裡不能出現「: 」（冒號加空白）。", "文字中若有「: 」，請用引號把整段文字包起來，或改用全形冒號「：」。 " + english)
+        return (None, "這裡不能出現「: 」（冒號加空白）。",
+                "文字中若有「: 」，請用引號把整段文字包起來，或改用全形冒號「：」；若這是另一個欄位，"
+                "請讓它另起一行並與同一層的欄位對齊。 Unexpected ': ' (mapping values are not allowed here).")
     if "could not find expected ':'" in problem:
-        return ("缺少「: 」：這一行看起來是欄位，但沒有冒號。", "欄位請寫成「名稱: 內容」，或檢查上一行的縮排。 " + english)
+        # PyYAML stops on the line after; the line without a colon is where the scan began
+        return (opened or here, "缺少「: 」：這一行看起來是欄位，但沒有冒號。",
+                "欄位請寫成「名稱: 內容」；若這一行是上一段文字的延續，請增加縮排，讓它比欄位名稱更靠右。"
+                " Missing ': ' after a key.")
     if "quoted scalar" in context and "end of stream" in problem:
-        return ("引號沒有成對：從這裡開始的引號到檔案結尾都沒有結束。", "請補上結尾的引號。 " + english)
-    if "expected <block end>" in problem and exc.problem_mark is not None and exc.problem_mark.buffer:
-        line = exc.problem_mark.buffer[: exc.problem_mark.index].rsplit("\n", 1)[-1].lstrip(" -")
-        if line.startswith(("[", "{")):
-            return ("以「[」或「{」開頭的文字會被 YAML 當成清單或欄位集合。",
-                    "請用引號把整段文字包起來，例如 \"[重要] …\"。 " + english)
-    if "did not find expected key" in problem or "expected <block end>" in problem:
-        return ("縮排不一致：這一行的縮排與同一層的其他行不同。", "同一層的欄位請對齊；清單項目以「- 」開頭。 " + english)
-    if "did not find expected '-' indicator" in problem:
-        return ("清單的縮排不一致：這一行應以「- 」開頭或與上一層對齊。", english)
-    if "found character '\\t'" in problem or "found character '\t'" in problem:
-        return ("這裡有 Tab 字元；YAML 只能用空白。", "請把 Tab 換成空白。 " + english)
+        return (opened, "引號沒有成對：從這裡開始的引號到檔案結尾都沒有結束。", "請補上結尾的引號。 Unclosed quote.")
+    if "quoted scalar" in context and ("escape" in problem or "hexadecimal" in problem):
+        return (None, "雙引號中的「\\」被當成跳脫字元。",
+                "請改用單引號 ' 把文字包起來，或把「\\」寫成「\\\\」。 Backslash escape in a double-quoted string.")
+    if "block scalar" in context:
+        return (None, "「|」或「>」之後不能接文字。",
+                "多行文字請在「|」之後換行，下一行起縮排書寫。 Text after a block scalar indicator '|'.")
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        close = "]" if "]" in problem else "}"
+        start = "[" if close == "]" else "{"
+        where = f"（第 {opened.line + 1} 行第 {opened.column + 1} 欄）" if opened is not None else ""
+        kind, example = ("清單", "units: [行政課, 服務課]") if close == "]" else ("欄位集合", "{item: 執行策略, focus: 執行指標}")
+        return (opened or here, f"「{start}」沒有對應的「{close}」：從這裡{where}開始的{kind}到第 {here.line + 1} 行還沒結束。"
+                if here is not None else f"「{start}」沒有對應的「{close}」。",
+                f"{kind}請寫在同一行並以「{close}」結尾，例如 {example}；若這段是文字，"
+                f"請用引號把整段文字包起來。 Unclosed '{start}'.")
+    if "expected the node content" in problem:
+        if token == ",":
+            return (None, "清單中有多餘的逗號。", "請刪除多餘的「,」，每兩個項目之間只寫一個逗號。 Extra comma in a list.")
+        return (None, f"「{token}」不能放在值的開頭。",
+                "請用引號把整段文字包起來，例如 \"…\"。 A value cannot start with this character.")
+    if "found another document" in problem or "<document start>" in problem:
+        return (None, "一個檔案只能有一份文件：「---」或「%」開頭的行會開始另一份文件。",
+                "請刪除這一行；若是文字內容，請縮排到欄位之下或用引號包起來。 Only one YAML document per file.")
+    if "expected <block end>" in problem or "did not find expected key" in problem \
+            or "did not find expected '-' indicator" in problem:
+        value = re.sub(r"^[^\s:\[{\"']+:\s+", "", re.sub(r"^\s*(- )*", "", line))
+        if token == "<scalar>" and before.rstrip()[-1:] in ("'", '"'):
+            return (None, "引號之後還有文字：引號只能包住整段文字。",
+                    "請把整段文字都放進引號裡，例如 \"…全部的文字…\"；或拿掉引號。 Text after a closing quote.")
+        if token == "<scalar>" and value.startswith(("[", "{")):
+            return (None, "以「[」或「{」開頭的文字會被 YAML 當成清單或欄位集合。",
+                    "請用引號把整段文字包起來，例如 \"[重要] …\"。 Text starting with '[' or '{' must be quoted.")
+        if token == "-":
+            return (None, "清單項目「- 」出現在欄位之間：縮排不對，或上一行少了「欄位名稱:」。",
+                    "清單項目要縮排在「欄位名稱:」那一行之下，例如「units:」下一行寫「  - 行政課」。"
+                    " A list item where a key was expected.")
+        if token == "?" and opened is not None and "collection" in context:
+            return (None, "欄位出現在清單之間：這一層前面是以「- 」開頭的清單項目。",
+                    f"請檢查縮排：清單從第 {opened.line + 1} 行開始；這一行若屬於清單中的某一項，請縮排到該項的文字之下。"
+                    " A key where a list item was expected.")
+        return (None, "縮排不一致：這一行的縮排與同一層的其他行不同。",
+                _indent_advice(lines, here, opened) + "清單項目以「- 」開頭。 Inconsistent indentation.")
+    if "'\\t'" in problem or "'\t'" in problem:
+        return (None, "這裡有 Tab 字元；YAML 只能用空白。", "請把 Tab 換成空白。 Use spaces, not tabs.")
     if "found undefined alias" in problem or "found unacceptable character" in problem:
-        return ("檔案含有不能使用的字元。", english)
+        return (None, "檔案含有不能使用的字元。", "請刪除這個字元，或用引號把整段文字包起來。 Unacceptable character.")
     if "expected alphabetic or numeric character" in problem:
-        return ("「*」或「&」開頭的文字會被 YAML 當成別名或錨點。", "請用引號把這段文字包起來。 " + english)
-    if "found character that cannot start any token" in problem:
-        return ("這個字元不能放在值的開頭（例如 @、`、%）。", "請用引號把整段文字包起來。 " + english)
-    return ("YAML 語法錯誤。", english)
+        return (None, "「*」或「&」開頭的文字會被 YAML 當成別名或錨點。",
+                "請用引號把這段文字包起來。 Text starting with '*' or '&' must be quoted.")
+    if "cannot start any token" in problem:
+        return (None, f"「{token}」不能放在值的開頭。",
+                "請用引號把整段文字包起來，例如 \"…\"。 A value cannot start with this character.")
+    english = f"{context + ' ' if context else ''}{problem}".strip()
+    return (None, "YAML 語法錯誤：這裡的寫法無法辨識。",
+            "請檢查這一行與上一行的縮排、冒號「: 」與引號是否成對；文字中有特殊符號時，請用引號把整段文字包起來。"
+            f"（YAML: {english}）")
 
 
 def _convert(node: Node, path: PathKey, doc: Doc) -> Any:
