@@ -41,11 +41,15 @@ class Record:
 
 def records(plan: Plan) -> list[Record]:
     out = []
-    if plan.opening:
-        for m in plan.opening.measures:
-            out.append(_record(m, "", plan.opening.title, "", plan.opening.focus, ""))
-    for pillar, item, group, m in plan.measures():
-        out.append(_record(m, pillar.code, pillar.title, item.code, item.title, group.heading))
+    o = plan.opening
+    if o and not o.pillar:
+        out += [_record(m, "", o.title, "", o.focus, "") for m in o.measures]
+    for pillar in plan.pillars:
+        if o and o.pillar == pillar.code:   # the opening as the pillar's sub-item (一)
+            out += [_record(m, pillar.code, pillar.title, "", o.title, "") for m in o.measures]
+        for item in pillar.items:
+            for group in item.groups:
+                out += [_record(m, pillar.code, pillar.title, item.code, item.title, group.heading) for m in group.measures]
     return out
 
 
@@ -255,11 +259,13 @@ def _cell_text(cell, plan: Plan) -> list[str]:
             number = number_label(cell.pillar.node.index, fw.levels[0].numbering)
             return [number + cell.pillar.title + (f"（{cell.pillar.points}分）" if cell.pillar.points is not None else "")]
         if cell.kind == "item":
-            number = number_label(cell.item.node.index, fw.levels[1].numbering)
+            number = number_label(cell.item.index, fw.levels[1].numbering)
             return [number + cell.item.title + (f"（{cell.item.points}分）" if cell.item.points is not None else "")]
         return [(f"{cell.group.number}." if cell.group.number else "") + cell.heading]
     if cell.kind == "opening-item":
         return [cell.text] + ([cell.intro] if cell.intro else [])
+    if cell.kind == "opening-sub":
+        return [number_label(1, plan.framework.levels[1].numbering) + cell.text] + ([cell.intro] if cell.intro else [])
     if cell.kind in ("focus", "deadline"):
         return [cell.text]
     if cell.kind == "result":

@@ -333,7 +333,8 @@ class _PlanReader:
                                         raw_group.get("intro", ""), measures, [], doc.pos(gpath)))
                 if inode is not None:
                     items.append(Item(inode.code, raw_item.get("title", inode.title), raw_item.get("points"),
-                                      raw_item.get("intro", ""), groups, iunits, inode, doc.pos(ipath)))
+                                      raw_item.get("intro", ""), groups, iunits, inode, doc.pos(ipath),
+                                      index=inode.index))
             if pnode is not None:
                 pillars.append(Pillar(pnode.code, raw_pillar.get("title", pnode.title), raw_pillar.get("points"),
                                       items, pnode, doc.pos(ppath)))
@@ -342,7 +343,14 @@ class _PlanReader:
             raw = content["opening"]
             ounits = self.units(("content", "opening"), content_units)
             omeasures = self.measures(("content", "opening", "measures"), ounits, "") if "measures" in raw else []
-            opening = Opening(raw.get("title", ""), raw.get("focus", ""), omeasures, ounits)
+            opening = Opening(raw.get("title", ""), raw.get("focus", ""), omeasures, ounits, str(raw.get("pillar", "")))
+            host = next((p for p in pillars if p.code == opening.pillar), None)
+            if opening.pillar and host is None:
+                self.problems.error(doc.pos(("content", "opening", "pillar")),
+                                    f"content.opening.pillar 寫的{self.framework.levels[0].name}「{opening.pillar}」不在本計畫中。",
+                                    f"本計畫的{self.framework.levels[0].name}代碼：{'、'.join(p.code for p in pillars)}。")
+            for item in host.items if host else []:   # the opening is (一): the pillar's items move down one
+                item.index += 1
             if "title" not in raw:
                 self.problems.warn(doc.pos(("content", "opening")), "content.opening 沒有 title：表格第一列的第一欄會是空白。",
                                    "請照計畫書寫上第一欄的文字，例如「title: 訂定「提升服務計畫」」；"

@@ -190,6 +190,7 @@ class Item:
     units: list[Unit]
     node: FrameworkNode
     pos: Pos
+    index: int = 0                  # the number the plan shows: the framework's, +1 after an opening sub-item
 
     @property
     def measure_count(self) -> int:
@@ -212,6 +213,7 @@ class Opening:
     focus: str
     measures: list[Measure]
     units: list[Unit]
+    pillar: str = ""                # a pillar code: the opening is that pillar's first sub-item (一)
 
 
 @dataclass

@@ -131,24 +131,31 @@ def build_table(plan: Plan) -> Table:
             rows.append(row)
         return rows
 
+    opening_rows: list[list[Cell]] = []        # an opening placed in a pillar as its sub-item (一)
     if plan.opening:
         o = plan.opening
         same = all(m.units == o.units for m in o.measures)
         group = Group("", "", None, "", o.measures, o.units if same else [], None)
-        focus_col = "focus" in keys and not shared
-        heads = ("p0" if o.title else "") + (" p0-f" if focus_col and o.focus else "")
-        rows = measure_rows(group, heads.strip(), "", True)
-        if o.title or (shared and o.focus):
-            lead = [Cell("opening-item", id="p0", rowspan=len(rows), label=label[head_key], text=o.title,
-                         intro=o.focus if shared else "")]
-        else:  # the plan's first row has no title: an empty cell, nothing invented
-            lead = [Cell("empty", rowspan=len(rows), headers=column_id(head_key), label=label[head_key])]
-        if focus_col:
-            lead.append(Cell("focus", id="p0-f", rowspan=len(rows), headers="c-focus" + (" p0" if o.title else ""),
-                             label=label["focus"], text=o.focus) if o.focus else
-                        Cell("empty", rowspan=len(rows), headers="c-focus", label=label["focus"]))
-        rows[0] = lead + rows[0]
-        bodies.append(Body("p0", rows))
+        if o.pillar:
+            host = f"p{o.pillar}"
+            opening_rows = measure_rows(group, _ids(host, "p0"), "", True)
+            opening_rows[0].insert(0, Cell("opening-sub", id="p0", rowspan=len(opening_rows), headers=host if shared else "",
+                                           label=label[head_key if shared else "focus"], text=o.title, intro=o.focus))
+        else:
+            focus_col = "focus" in keys and not shared
+            heads = ("p0" if o.title else "") + (" p0-f" if focus_col and o.focus else "")
+            rows = measure_rows(group, heads.strip(), "", True)
+            if o.title or (shared and o.focus):
+                lead = [Cell("opening-item", id="p0", rowspan=len(rows), label=label[head_key], text=o.title,
+                             intro=o.focus if shared else "")]
+            else:  # the plan's first row has no title: an empty cell, nothing invented
+                lead = [Cell("empty", rowspan=len(rows), headers=column_id(head_key), label=label[head_key])]
+            if focus_col:
+                lead.append(Cell("focus", id="p0-f", rowspan=len(rows), headers="c-focus" + (" p0" if o.title else ""),
+                                 label=label["focus"], text=o.focus) if o.focus else
+                            Cell("empty", rowspan=len(rows), headers="c-focus", label=label["focus"]))
+            rows[0] = lead + rows[0]
+            bodies.append(Body("p0", rows))
 
     for pillar in plan.pillars:
         pid = f"p{pillar.code}"
@@ -164,6 +171,8 @@ def build_table(plan: Plan) -> Table:
                                         item=item, pillar=pillar, intro=item.intro,
                                         headers=pid if shared else ""))
             rows.extend(item_rows)
+        if opening_rows and pillar.code == plan.opening.pillar:
+            rows = opening_rows + rows
         if shared:
             rows.insert(0, [Cell("pillar-row", id=pid, colspan=len(cols), label=label[head_key], pillar=pillar)])
         elif rows:

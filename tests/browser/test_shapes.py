@@ -17,6 +17,7 @@ from support import FIXTURES, SEED_CONTACT, make_project
 pytestmark = pytest.mark.browser
 
 PAGES = ["agencies/six-columns/114/", "agencies/six-columns/115/", "agencies/three-columns/114/",
+         "agencies/three-columns/113/", "agencies/three-columns/114/compare/",
          "agencies/six-columns/"]
 
 

@@ -163,7 +163,8 @@ def test_json_carries_the_plan_as_written_and_its_columns(shapes_site):
     assert doc["plan"]["content"]["pillars"][1]["items"][0]["measures"][0]["status"] == "未完成"
     assert [c["title"] for c in doc["columns"]] == SIX + ["執行成效"]
     bundle = json.loads((out / "open-data/plans.json").read_text(encoding="utf-8"))
-    assert {(p["agency_slug"], p["plan"]["year"]) for p in bundle["plans"]} == {("six-columns", 114), ("three-columns", 114)}
+    assert {(p["agency_slug"], p["plan"]["year"]) for p in bundle["plans"]} == {("six-columns", 114), ("three-columns", 114),
+                                                                                   ("three-columns", 113)}
 
 
 def test_odt_has_the_approval_line_and_the_declared_table(shapes_site):
@@ -261,3 +262,29 @@ content:
     root = make_project(tmp_path, {"plans/test-agency/114.yaml": plan})
     result = _check(root)
     assert expected in result.stderr, result.stderr
+
+
+def test_an_opening_can_be_the_first_sub_item_of_a_pillar(shapes_site):
+    out, _ = shapes_site
+    table = parse_table(out / "agencies/three-columns/113/index.html")
+    assert table.header == ["工作要項", "工作重點", "具體作法", "業務單位"]
+    rows = [r for r in table.rows if r and r[0][1] != "回到目錄"]
+    assert rows[0] == [("th", "一、完備基礎服務項目，注重服務特性差異化 比較各機關的構面一"), ("th", "(一)訂定「提升服務計畫」"),
+                       ("td", "依業務特性研訂工作計畫，公開於所網站。"), ("td", "綜合課")]
+    # the plan's own numbers: (二) for framework item 1.1, (四) for 1.3; cross-links keep the framework's
+    assert rows[1][0][1].startswith("(二)建立業務標準作業流程") and rows[1][0][1].endswith("比較各機關的服務項目一(一)")
+    assert rows[2][0][1].startswith("(四)注重服務人員")
+    csv_rows = _csv(out / "agencies/three-columns/113/three-columns-113.csv")
+    assert csv_rows[1][4:] == ["1", "", "完備基礎服務項目，注重服務特性差異化", "訂定「提升服務計畫」", "",
+                               "依業務特性研訂工作計畫，公開於所網站。", "綜合課"]
+    odt = opendocument.load(str(out / "agencies/three-columns/113/three-columns-113.odt"))
+    first = [teletype.extractText(c) for c in odt.text.getElementsByType(odftable.TableRow)[1].getElementsByType(odftable.TableCell)]
+    assert first == ["一、完備基礎服務項目，注重服務特性差異化", "(一)訂定「提升服務計畫」", "依業務特性研訂工作計畫，公開於所網站。", "綜合課"]
+
+
+def test_an_opening_in_a_pillar_the_plan_lacks_is_an_error(tmp_path):
+    text = (SHAPES / "three-columns/113.yaml").read_text(encoding="utf-8").replace('pillar: "1"', 'pillar: "4"')
+    root = make_project(tmp_path, {"plans/test-agency/113.yaml": text.replace("[綜合課]", "[行政課]").replace("[戶籍課]", "[服務課]")})
+    result = _check(root)
+    assert result.returncode == 1
+    assert "113.yaml:20:13: 錯誤：content.opening.pillar 寫的構面「4」不在本計畫中。" in result.stderr, result.stderr
