@@ -101,3 +101,25 @@ def test_build_shows_progress_and_quiet_keeps_ci_logs_short(tmp_path):
     assert "載入並檢查計畫" in loud.stdout and "產生頁面" in loud.stdout and "完成：" in loud.stdout
     quiet = run(root, "build", "--out", str(root / "_site"), "--no-pdf", "--quiet")
     assert quiet.returncode == 0 and quiet.stdout == ""
+
+
+def test_new_plan_is_a_draft_without_last_years_approval_and_results(tmp_path):
+    root = make_project(tmp_path, plans_from=REPO / "tests" / "fixtures" / "shapes" / "plans")
+    (root / "plans/six-columns/115.yaml").unlink()
+    plan = root / "plans/six-columns/114.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "columns:\n", "# 114年3月依市府114年實施計畫修訂\ncolumns:\n"), encoding="utf-8")
+    result = run(root, "new", "six-columns")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (root / "plans/six-columns/115.yaml").read_text(encoding="utf-8")
+    assert "year: 115\ndraft: true\n" in text
+    assert "approval" not in text and "revisions" not in text and "status:" not in text and "result:" not in text
+    assert "benefit: 旅客查詢一次到位。" in text and "deadline: 115/06/30" in text   # the plan text itself is kept
+    assert "draft: true" in result.stdout and "執行成效：已移除 5 行" in result.stdout
+    # comments that mention the old year are listed for review too
+    assert "115.yaml:8: # 114年3月依市府114年實施計畫修訂" in result.stdout
+    build = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "build",
+                            "--no-pdf", "--out", str(tmp_path / "out")], cwd=root, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    assert "草稿不發布：plans/six-columns/115.yaml" in build.stdout
+    assert not (tmp_path / "out/agencies/six-columns/115").exists()
