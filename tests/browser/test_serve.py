@@ -121,3 +121,24 @@ def test_a_port_in_use_gets_a_clear_message(tmp_path):
                                  "serve", "--port", str(port)], cwd=root, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"連接埠 {port} 已被其他程式使用" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_draft_shows_in_the_preview_with_its_banner(browser, tmp_path):
+    with serving(tmp_path) as (root, base, _process):
+        new = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(root / "site.toml"),
+                              "new", "kaohsiung-senior-center"], cwd=root, capture_output=True, text=True)
+        assert new.returncode == 0 and "draft: true" in new.stdout, new.stdout + new.stderr
+        page = browser.new_page()
+        deadline = time.monotonic() + 20
+        while True:   # the preview picks up the new file by itself
+            response = page.goto(base + "agencies/kaohsiung-senior-center/114/")
+            if response.status == 200 and page.locator(".ps-draft").count():
+                break
+            assert time.monotonic() < deadline, "the draft did not appear in the preview"
+            time.sleep(0.5)
+        assert page.locator(".ps-draft").inner_text().startswith("草稿：本計畫尚未定稿")
+        assert page.title().startswith("【草稿】")
+        page.goto(base + "agencies/kaohsiung-senior-center/")
+        assert page.get_by_text("114年度提升服務工作計畫（草稿）").count() == 1
+        assert tools.axe_violations(page) == []
+        page.close()
