@@ -130,8 +130,9 @@ def check_plan(plan: Plan, doc: Doc, problems: Problems) -> None:
                               f" known_gaps: [\"{item.code}\"]。")
     unit_column = not plan.declared_columns or any(c.key == "unit" for c in plan.columns)
     for _, _, _, measure in plan.measures():
-        if not measure.units and unit_column:
-            problems.warn(measure.pos, "這項具體作法沒有負責單位。", "請加上 units，或在上一層（分組、項目）指定。")
+        if not measure.units and unit_column and not measure.no_units:
+            problems.warn(measure.pos, "這項具體作法沒有負責單位。",
+                          "請加上 units，或在上一層（分組、項目）指定；若計畫書確實沒有寫負責單位，請寫 units: []，此警告就不再出現。")
     for section in plan.sections:
         if not section.body.strip() and not section.has_content:
             problems.warn(section.pos, f"章節「{section.title}」沒有內容。", "請填寫 body，或刪除這個章節。")

@@ -156,6 +156,7 @@ class _PlanReader:
     def __init__(self, doc: Doc, agency: Agency, framework: Framework, problems: Problems) -> None:
         self.doc, self.agency, self.framework, self.problems = doc, agency, framework, problems
         self.seen_codes: dict[str, Pos] = {}
+        self.no_units: set[tuple] = set()     # paths written with units: []
 
     def units(self, path, inherited: list[Unit]) -> list[Unit]:
         names = self.doc.data
@@ -163,6 +164,8 @@ class _PlanReader:
             names = names[key]
         if "units" not in names:
             return inherited
+        if not names["units"]:   # units: [] — the document names no unit here, on purpose
+            self.no_units.add(tuple(path))
         out = []
         for i, name in enumerate(names["units"]):
             unit = self.agency.unit(name)
@@ -233,10 +236,12 @@ class _PlanReader:
         for i, raw in enumerate(self._at(path)):
             here = tuple(path) + (i,)
             if isinstance(raw, str):
-                out.append(Measure(raw, inherited, deadline, self.doc.pos(here)))
+                out.append(Measure(raw, inherited, deadline, self.doc.pos(here),
+                                   no_units=any(here[:n] in self.no_units for n in range(len(here) + 1))))
             else:
                 out.append(Measure(raw["text"], self.units(here, inherited), raw.get("deadline", deadline),
                                    self.doc.pos(here), extra=self.extra(here, raw),
+                                   no_units=any(here[:n] in self.no_units for n in range(len(here) + 1)),
                                    result=raw.get("result", ""), status=raw.get("status", "")))
         return out
 

@@ -126,6 +126,7 @@ class Measure:
     extra: dict[str, str] = field(default_factory=dict)   # extra column key -> text (預期效益, 備註 …)
     result: str = ""                # 執行成效 text, added at year end
     status: str = ""                # one of STATUSES, or ""
+    no_units: bool = False          # units: [] here or above: the document names no unit, on purpose
 
 
 @dataclass(frozen=True)

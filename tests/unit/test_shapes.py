@@ -288,3 +288,37 @@ def test_an_opening_in_a_pillar_the_plan_lacks_is_an_error(tmp_path):
     result = _check(root)
     assert result.returncode == 1
     assert "113.yaml:20:13: 錯誤：content.opening.pillar 寫的構面「4」不在本計畫中。" in result.stderr, result.stderr
+
+
+def test_the_seed_plans_pass_check_strict(tmp_path):
+    from support import seed_config
+
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(seed_config(tmp_path)), "check",
+                             "--strict"], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert "0 個錯誤、0 個警告" in result.stdout
+
+
+def test_units_empty_list_acknowledges_a_measure_the_document_gives_no_unit(tmp_path):
+    plan = """year: 114
+title: 114年度提升服務計畫
+framework: six-pillars
+known_gaps: ["1.2", "1.3", "1.4", "2", "3", "4", "5", "6"]
+sections:
+  - title: 計畫內容
+    content: true
+content:
+  pillars:
+    - code: "1"
+      items:
+        - code: "1.1"
+          measures:
+            - 訂定標準作業流程。
+"""
+    root = make_project(tmp_path, {"plans/test-agency/114.yaml": plan})
+    before = _check(root, "--strict")
+    assert "114.yaml:14:15: 警告：這項具體作法沒有負責單位。" in before.stderr and "units: []" in before.stderr
+    (root / "plans/test-agency/114.yaml").write_text(plan.replace("          measures:", "          units: []\n          measures:"),
+                                                    encoding="utf-8")
+    after = _check(root)
+    assert after.returncode == 0 and "沒有負責單位" not in after.stderr, after.stderr
