@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from linkcheck import broken_links
 from plansite import pipeline, site as site_mod
 from plansite.config import load_config
 from support import PROJECT, REPO, make_project
@@ -136,6 +137,10 @@ def test_agencies_page_lists_central_then_local_with_the_levels_between(built):
     page = (built / "agencies/index.html").read_text(encoding="utf-8")
     assert '<h2 id="kind-1">中央機關</h2>' in page and '<h3 id="org-1"><a href="motc/index.html">交通部</a></h3>' in page
     assert '<li id="org-1-1-1">臺北區監理所' in page     # the crumbs' fragment targets exist
+
+
+def test_every_crumb_and_listing_link_resolves_including_fragments(built):
+    assert broken_links(built) == []
 
 
 def test_agency_and_plan_pages_show_the_chain(built):
