@@ -127,8 +127,8 @@ def columns_data(plan: Plan) -> list[dict]:
 def agency_data(agency: Agency) -> dict:
     data = {"name": agency.name, "full_name": agency.full_name, "government": agency.government,
             "units": [{"name": u.name, "slug": u.slug} for u in agency.units]}
-    if agency.parent:
-        data["parent"] = agency.parent
+    if agency.parents:   # as agency.yaml writes it: one level as text, several as a list, top first
+        data["parent"] = agency.parents[0] if len(agency.parents) == 1 else list(agency.parents)
     if agency.contact:
         data["contact"] = dict(agency.contact)
     return data

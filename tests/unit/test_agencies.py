@@ -180,3 +180,12 @@ def test_a_parent_repeating_the_government_is_a_warning_and_a_number_an_error(tm
     finally:
         os.chdir(cwd)
     assert any("parent 應該是文字或清單" in e for e in errors), errors
+
+
+def test_json_download_keeps_every_parent_level_as_agency_yaml_writes_it(built):
+    import json
+
+    shilin = json.loads((built / "agencies/shilin-station/114/shilin-station-114.json").read_text(encoding="utf-8"))
+    assert shilin["agency"]["parent"] == ["公路局", "臺北區監理所"] and shilin["agency"]["government"] == "交通部"
+    tainan = json.loads((built / "agencies/tainan-airport/114/tainan-airport-114.json").read_text(encoding="utf-8"))
+    assert tainan["agency"]["parent"] == "民用航空局"
