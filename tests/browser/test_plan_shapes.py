@@ -125,3 +125,15 @@ def test_printed_pdfs_carry_the_declared_columns_approval_and_results_in_order(s
     three = _pdf_text(shapes_preview, PAGES[2])
     assert [three.index(t) for t in ("工作要領", "工作重點", "業務單位")] == sorted(three.index(t) for t in ("工作要領", "工作重點", "業務單位"))
     assert "114年02月22日修訂" in three and "一、完備基礎服務項目，注重服務特性差異化" in three
+
+
+def test_a_six_column_table_stacks_up_to_a_wider_box_than_a_three_column_one(browser, shapes_url):
+    # 900 px: the table's box is about 54em, past the 47em switch of narrower tables but short of 62em
+    context = browser.new_context(viewport={"width": 900, "height": 900})
+    page = context.new_page()
+    shown = {}
+    for rel in (PAGES[0], PAGES[2]):
+        page.goto(shapes_url + rel)
+        shown[rel] = page.evaluate("getComputedStyle(document.querySelector('.ps-table td')).display")
+    context.close()
+    assert shown == {PAGES[0]: "block", PAGES[2]: "table-cell"}
