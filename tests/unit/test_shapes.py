@@ -322,3 +322,35 @@ content:
                                                     encoding="utf-8")
     after = _check(root)
     assert after.returncode == 0 and "沒有負責單位" not in after.stderr, after.stderr
+
+
+def test_the_unit_column_stays_when_only_the_opening_row_names_units(tmp_path):
+    plan = """year: 114
+title: 114年度提升服務計畫
+framework: six-pillars
+known_gaps: ["1.2", "1.3", "1.4", "2", "3", "4", "5", "6"]
+sections:
+  - title: 計畫內容
+    content: true
+content:
+  opening:
+    title: 訂定「提升服務計畫」
+    measures:
+      - 研訂工作計畫。
+    units: [行政課]
+  pillars:
+    - code: "1"
+      items:
+        - code: "1.1"
+          units: []
+          measures:
+            - 訂定標準作業流程。
+"""
+    root = make_project(tmp_path, {"plans/test-agency/114.yaml": plan})
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "build",
+                             "--out", str(out), "--no-pdf", "--quiet"], capture_output=True, text=True, cwd=root)
+    assert result.returncode == 0, result.stderr
+    table = parse_table(out / "agencies/test-agency/114/index.html")
+    assert table.header == ["工作要項", "工作重點", "具體作法", "業務單位"]   # the framework's default titles
+    assert table.rows[0][-1] == ("td", "行政課")
