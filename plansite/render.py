@@ -1,7 +1,9 @@
 """Jinja environment and rendering of every page and feed to bytes."""
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import json
 import pathlib
 import posixpath
@@ -105,6 +107,20 @@ def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, list
     return files
 
 
+def content_security_policy(inline_css: str = "") -> str:
+    """The page's Content-Security-Policy: only the site's own files; no inline script, no other origin.
+
+    Delivered in a <meta> (static hosts cannot be relied on for headers), so frame-ancestors, which a
+    meta cannot carry, is left to the host. The 404 page's inline stylesheet is allowed by its hash.
+    """
+    styles = "'self'"
+    if inline_css:
+        digest = base64.b64encode(hashlib.sha256(str(inline_css).encode("utf-8")).digest()).decode("ascii")
+        styles += f" 'sha256-{digest}'"
+    return ("default-src 'none'; script-src 'self'; style-src " + styles + "; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'")
+
+
 def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolute: bool = False) -> dict:
     base_url = config.base_url
     def link(url: str) -> str:
@@ -117,14 +133,14 @@ def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolu
     # The 404 page is served at any address, where a relative stylesheet would not load: inline it.
     inline_css = ""
     if page.kind == "notfound":
-        inline_css = markupsafe.Markup((config.path("static") / "site.css").read_text(encoding="utf-8"))
+        inline_css = markupsafe.Markup("\n" + (config.path("static") / "site.css").read_text(encoding="utf-8") + "\n")
     from .assets import page_downloads  # noqa: PLC0415 - assets imports this module
     downloads = page_downloads(listing, page.url)
     qr_code = None
     if page.kind in ("plan", "agency") and any(d.is_image for d in downloads):
         qr_code = qr.inline_svg(canonical, f"{page.title}網址的 QR Code")
     return {"page": page, "site": model, "config": config, "link": link, "canonical": canonical,
-            "urls": model.urls, "inline_css": inline_css, "downloads": downloads,
+            "urls": model.urls, "inline_css": inline_css, "downloads": downloads, "csp": content_security_policy(inline_css),
             "listing": listing, "qr_code": qr_code, **page.data}
 
 
