@@ -93,6 +93,22 @@ def test_identical_input_gives_byte_identical_output(tmp_path, site):
     assert digest(out) == digest(site)
 
 
+def test_output_does_not_depend_on_file_creation_order_or_time_zone(tmp_path, site):
+    # the plans copied in reverse order (directory entries created last-first), another hash seed and a
+    # time zone 14 hours from Taiwan's: the same bytes
+    plans = tmp_path / "plans"
+    for agency in sorted((REPO / "plans").iterdir(), reverse=True):
+        (plans / agency.name).mkdir(parents=True)
+        for file in sorted(agency.iterdir(), reverse=True):
+            shutil.copy2(file, plans / agency.name / file.name)
+    out = tmp_path / "reordered"
+    result = build(out, "--base-url", "https://plans.example.gov.tw/",
+                   env={"PYTHONHASHSEED": "987", "TZ": "Pacific/Kiritimati"},
+                   config=seed_config(tmp_path, paths={"plans": plans.as_posix()}))
+    assert result.returncode == 0, result.stderr
+    assert digest(out) == digest(site)
+
+
 def test_sub_path_hosting(tmp_path):
     out = tmp_path / "sub"
     result = build(out, "--base-url", "https://example.gov.tw/plans/")
