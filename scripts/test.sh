@@ -10,35 +10,20 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-say() { printf '==> %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 # --- Debian packages -------------------------------------------------------
 # chromium(+driver): browser tests; fonts-noto-cjk: Traditional Chinese glyphs;
 # zbar-tools: QR code decoding; poppler-utils: PDF text/images;
 # libreoffice-writer-nogui: converts the ODT downloads to prove they open.
+# apt_install (scripts/lib.sh) waits up to 10 minutes for another installer's dpkg lock.
 apt_packages=(chromium chromium-driver fonts-noto-cjk zbar-tools poppler-utils libreoffice-writer-nogui)
-missing=()
-for pkg in "${apt_packages[@]}"; do
-    if [ "$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)" != installed ]; then
-        missing+=("$pkg")
-    fi
-done
 # vnu.jar needs Java 17 or later; the machine image normally has it.
 if ! command -v java >/dev/null 2>&1; then
-    missing+=(openjdk-17-jre-headless)
+    apt_packages+=(openjdk-17-jre-headless)
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-    sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-    say "安裝系統套件 / Installing Debian packages: ${missing[*]}"
-    start=$SECONDS
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    say "系統套件完成 / Debian packages done ($((SECONDS - start))s)"
-else
-    say "系統套件已安裝 / Debian packages present"
-fi
+apt_install "scripts/test.sh" "${apt_packages[@]}"
 
 # --- npm tools (axe-core, vnu-jar; lighthouse for benchmarks/), pinned by package-lock.json
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
@@ -48,7 +33,8 @@ if [ ! -d node_modules ] || [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != 
     start=$SECONDS
     # --ignore-scripts: vnu-jar's postinstall would try to download a Java
     # runtime when none is on PATH; the system Java is used instead.
-    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error ||
+        step_failed "npm ci（axe-core、vnu-jar、lighthouse）" "scripts/test.sh"
     printf '%s\n' "$lock_hash" > "$npm_stamp"
     say "npm 套件完成 / npm packages done ($((SECONDS - start))s)"
 else

@@ -60,3 +60,29 @@ def broken_links(site: pathlib.Path, skip: tuple[str, ...] = ("404.html",)) -> l
                 if url.fragment not in ids:
                     problems.append(f"{rel_page}:{line}: {link} (no id {url.fragment!r})")
     return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python tests/linkcheck.py [SITE]`: the CI link check over a built site (default _site)."""
+    import sys  # noqa: PLC0415
+
+    args = sys.argv[1:] if argv is None else argv
+    site = pathlib.Path(args[0] if args else "_site")
+    if not (site / "index.html").is_file():
+        print(f"錯誤：{site} 不是已建置的網站（沒有 index.html），請先執行 python build.py build。"
+              f" Not a built site: {site}", file=sys.stderr)
+        return 2
+    problems = broken_links(site)
+    for problem in problems:
+        print(f"{site.as_posix().rstrip('/')}/{problem}", file=sys.stderr)
+    if problems:
+        print(f"連結檢查未通過：{len(problems)} 個失效的連結或錨點。 Link check failed: {len(problems)} broken.",
+              file=sys.stderr)
+        return 1
+    pages = sum(1 for _ in site.rglob("*.html"))
+    print(f"連結檢查通過：{pages} 頁，沒有失效的內部連結。 Link check passed.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
