@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import sys
 
-from . import pipeline
+from . import pipeline, report_formats
 from .config import Config, ConfigError, load_config
-from .errors import BuildFailed, Problems, display_path
+from .errors import BuildFailed, Problems, display_path, os_error_problem
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
                            description="檢查 plans/ 下所有檔案，列出全部錯誤與警告（檔案:行:欄）。\n"
                                        "Validate every file and list all errors and warnings (file:line:column).")
     check.add_argument("--strict", action="store_true", help="把警告視為錯誤 / treat warnings as errors")
+    check.add_argument("--format", choices=report_formats.FORMATS, default="text",
+                       help="輸出格式：text（預設）、github（GitHub Actions 註記）、gitlab（GitLab Code Quality 報告檔，"
+                            "另印出文字）、json / output format")
+    check.add_argument("--output", type=pathlib.Path, metavar="FILE",
+                       help=f"--format gitlab 的報告檔（預設 {report_formats.GITLAB_REPORT}）/ "
+                            "where --format gitlab writes its report")
     check.add_argument("--a11y", action="store_true",
                        help="改為檢查已建置網站的無障礙（axe-core、Nu HTML Checker、標章標記）/ "
                             "check the built site's accessibility instead")
@@ -80,19 +87,43 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="建置並在本機預覽，檔案變更時自動重新建置 / build, serve and rebuild on change",
                            description="建置網站並在 http://127.0.0.1:<port>/ 提供預覽；plans/、templates/、static/ 或 "
                                        "site.toml 變更時自動重新建置。\nBuild, serve on 127.0.0.1 and rebuild on change.")
-    serve.add_argument("--port", type=int, default=8000, help="連接埠（預設 8000） / port (default 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="連接埠（預設 8000） / port (default 8000)")
     serve.add_argument("--out", type=pathlib.Path, help="輸出目錄（預設：_site） / output directory")
     return parser
 
 
+EX_SOFTWARE = 70   # sysexits.h: an internal software error
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"連接埠應該是 1 到 65535 的整數，例如 8000（收到「{text}」）。")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run one command; an unexpected exception becomes an apology and a saved traceback, never a
+    traceback on the terminal."""
+    try:
+        return _main(argv)
+    except Exception:  # noqa: BLE001 - the last line of defence; problems editors can fix never get here
+        return _crash(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        if args.output and args.format != "gitlab":
+            parser.error("--output 只用於 --format gitlab。 --output goes with --format gitlab.")
+        if args.a11y and args.format != "text":
+            parser.error("--a11y 只有文字格式，不能與 --format 一起使用。 --a11y has only the text format.")
     try:
         config = load_config(args.config)
         if args.command == "check" and args.a11y:
             return _check_a11y(config, args)
         if args.command == "check":
-            return _check(config, args.strict)
+            return _check(config, args)
         if args.command == "build":
             return _build(config, args)
         if args.command == "new":
@@ -116,6 +147,41 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _crash(argv: list[str] | None) -> int:
+    """Save the traceback of an unexpected exception to a file and say, in one short message, where
+    it is and how to report it. Exit code 70 (EX_SOFTWARE)."""
+    import datetime  # noqa: PLC0415
+    import platform  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    import traceback  # noqa: PLC0415
+
+    from . import __version__  # noqa: PLC0415
+
+    kind = sys.exc_info()[0].__name__
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = (f"plansite {__version__}, Python {platform.python_version()}, {platform.platform()}\n"
+            f"command: python build.py {' '.join(sys.argv[1:] if argv is None else argv)}\n"
+            f"directory: {pathlib.Path.cwd()}\n\n{traceback.format_exc()}")
+    saved = None
+    for folder in (pathlib.Path(tempfile.gettempdir()), pathlib.Path.home()):
+        try:
+            path = folder / f"plansite-crash-{stamp}-{os.getpid()}.txt"
+            path.write_text(text, encoding="utf-8")
+            saved = path
+            break
+        except OSError:
+            continue
+    print(f"抱歉，程式發生未預期的錯誤（{kind}）；這是程式的問題，不是您的檔案的問題。"
+          " Sorry: an unexpected internal error.", file=sys.stderr)
+    if saved is not None:
+        print(f"詳細紀錄已存到 {saved}。請把這個檔案連同您執行的指令，寄給負責本網站程式的維護人員"
+              "（或附在專案的問題回報 issue 中）。 Please send this file to the site's maintainers.", file=sys.stderr)
+    else:
+        print(f"詳細紀錄無法存檔（{sys.exc_info()[1]!r}）；請把這一行連同您執行的指令，寄給負責本網站程式的維護人員。"
+              " Please send this line to the site's maintainers.", file=sys.stderr)
+    return EX_SOFTWARE
+
+
 def print_problems(problems: Problems, strict: bool = False) -> None:
     for problem in problems.sorted():
         print(problem, file=sys.stderr)
@@ -125,15 +191,36 @@ def _summary(problems: Problems) -> str:
     return f"{len(problems.errors)} 個錯誤、{len(problems.warnings)} 個警告"
 
 
-def _check(config: Config, strict: bool) -> int:
+def _check(config: Config, args) -> int:
+    """`check`, printed as text (default), GitHub annotations, a GitLab report plus text, or JSON.
+    The summary line ends every form except JSON, where it goes to stderr to keep stdout parseable."""
     report = pipeline.check(config)
-    print_problems(report.problems)
-    failed = report.problems.errors or (strict and report.problems.warnings)
-    if failed:
-        print(f"檢查未通過：{_summary(report.problems)}。 Check failed.", file=sys.stderr)
-        return 1
+    problems, strict, fmt = report.problems, args.strict, args.format
+    ordered = problems.sorted()
     content = report.content
-    print(f"檢查通過：{len(content.agencies)} 個機關、{len(content.plans)} 份計畫，{_summary(report.problems)}。 All good.")
+    if fmt == "json":
+        sys.stdout.write(report_formats.json_report(
+            ordered, config.root, strict, agencies=len(content.agencies) if content else None,
+            plans=len(content.plans) if content else None))
+    elif fmt == "github":
+        sys.stdout.write(report_formats.github(ordered, config.root, strict))
+    else:
+        if fmt == "gitlab":
+            target = args.output or pathlib.Path(report_formats.GITLAB_REPORT)
+            try:
+                target.write_text(report_formats.gitlab(ordered, config.root, strict), encoding="utf-8")
+            except OSError as exc:
+                problems.add(os_error_problem(exc, f"無法寫入 GitLab 報告檔「{display_path(target)}」",
+                                              "請以 --output 指定可以寫入的檔案。 Could not write the report."))
+        print_problems(problems)
+    sys.stdout.flush()   # annotations before the summary, even when stdout and stderr share one log
+    summary_stream = sys.stderr if fmt == "json" else None
+    failed = problems.errors or (strict and problems.warnings)
+    if failed:
+        print(f"檢查未通過：{_summary(problems)}。 Check failed.", file=sys.stderr)
+        return 1
+    print(f"檢查通過：{len(content.agencies)} 個機關、{len(content.plans)} 份計畫，{_summary(problems)}。 All good.",
+          file=summary_stream or sys.stdout)
     return 0
 
 

@@ -96,3 +96,43 @@ class BuildFailed(Exception):
 
 class ConfigError(Exception):
     """A wrong or missing value in site.toml or on the command line."""
+
+
+# Why the operating system refused, by errno, in words an editor can act on.
+_OS_REASONS = {
+    "EACCES": "沒有權限（Permission denied）",
+    "EPERM": "沒有權限（Operation not permitted）",
+    "EROFS": "這個位置是唯讀的（Read-only file system）",
+    "ENOSPC": "磁碟空間不足（No space left on device）",
+    "EDQUOT": "超過磁碟配額（Disk quota exceeded）",
+    "ENOTDIR": "路徑中有一段是檔案，不是資料夾（Not a directory）",
+    "EEXIST": "已經有同名的檔案（File exists）",
+    "ENOENT": "找不到這個檔案或資料夾，或無法在這裡建立（No such file or directory）",
+    "EISDIR": "這是資料夾，不是檔案（Is a directory）",
+    "ENAMETOOLONG": "路徑太長（File name too long）",
+    "EMFILE": "同時開啟的檔案太多（Too many open files）",
+    "EIO": "磁碟讀寫錯誤（Input/output error）",
+}
+
+
+def os_error_problem(exc: OSError, doing: str, hint: str) -> Problem:
+    """A file-system error as a Problem: `doing` says what failed (e.g. 無法寫入網站輸出資料夾「_site」),
+    the reason comes from the errno, and the position is the path the system named."""
+    import errno as errno_names  # noqa: PLC0415
+
+    name = errno_names.errorcode.get(exc.errno or 0, "")
+    path = pathlib.Path(exc.filename) if isinstance(exc.filename, str) and exc.filename else pathlib.Path(".")
+    blocker = _file_in_the_way(path) if name in ("ENOTDIR", "EEXIST") else None
+    if blocker is not None:
+        path, reason = blocker, f"「{display_path(blocker)}」是檔案，不是資料夾"
+    else:
+        reason = _OS_REASONS.get(name) or (exc.strerror or str(exc))
+    return Problem(Pos(path), f"{doing}：{reason}。", hint)
+
+
+def _file_in_the_way(path: pathlib.Path) -> pathlib.Path | None:
+    """The first existing non-folder on the way to `path` (itself included), if any."""
+    for candidate in [*reversed(path.parents), path]:
+        if candidate.exists() and not candidate.is_dir():
+            return candidate
+    return None

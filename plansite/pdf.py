@@ -21,8 +21,13 @@ INSTALL_HINT = "請安裝 Chromium 以產生 PDF（Debian／Ubuntu：sudo apt in
 
 
 def find_chromium() -> str | None:
-    for candidate in (os.environ.get("PLANSITE_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (path := shutil.which(candidate)):
+    """PLANSITE_CHROMIUM when set (and then only it: a wrong path is reported, not silently replaced),
+    else the first Chromium on PATH."""
+    chosen = os.environ.get("PLANSITE_CHROMIUM")
+    if chosen:
+        return shutil.which(chosen)
+    for candidate in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(candidate):
             return path
     return None
 

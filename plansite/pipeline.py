@@ -1,13 +1,15 @@
 """The build, as a pipeline you can read in one screen."""
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import time
 from dataclasses import dataclass, field
 
 from . import frameworks, load
 from .config import Config
-from .errors import BuildFailed, Pos, Problems
+from .errors import BuildFailed, Pos, Problems, display_path, os_error_problem
 
 
 @dataclass
@@ -41,13 +43,40 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     _check_publishing(config, report.problems, qr)
     if report.problems.errors or (strict and report.problems.warnings):
         raise BuildFailed(report.problems)
-    from . import assets, render, site, write  # noqa: PLC0415 - only needed when building
+    from . import write  # noqa: PLC0415 - only needed when building
 
     content = report.content
     if not drafts:
         report.drafts = [p for p in content.plans if p.draft]
         content = content.without_drafts()
-    model = site.build_site(content, config, _a11y_record(config, report.problems))
+    try:
+        files = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress)
+    except OSError as exc:   # e.g. a static file removed while the site was being built
+        report.problems.add(os_error_problem(exc, "建置時無法讀取檔案",
+                                             "請確認這個檔案存在而且可以讀取，然後重新建置；上一次建置的網站保持不變。"))
+        raise BuildFailed(report.problems) from None
+    progress("寫入輸出目錄… Writing")
+    out = config.path("output")
+    try:
+        if cache is None:
+            write.publish(out, files, static_dir=config.path("static"))
+        else:  # the preview: rewrite only what changed since its last good build
+            cache["written"] = write.update(out, files, config.path("static"), cache.get("written"))
+    except OSError as exc:
+        report.problems.add(os_error_problem(exc, f"無法寫入網站輸出資料夾「{display_path(out)}」", _write_hint(exc)))
+        raise BuildFailed(report.problems) from None
+    report.pages = sum(1 for f in files if f.path.endswith(".html"))
+    report.files = len(files)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,
+                progress) -> list:
+    """Every output file in memory: downloads and QR codes, PDFs, pages and feeds."""
+    from . import assets, render, site  # noqa: PLC0415 - only needed when building
+
+    model = site.build_site(content, config, _a11y_record(config, problems))
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
@@ -55,18 +84,17 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads)
     if pdf and downloads:
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
-        files += _print_plans(model, config, env, listing, report.problems)
+        files += _print_plans(model, config, env, listing, problems)
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
     files += render.render_pages(model, config, env, listing) + render.render_feeds(model, config, env, listing)
-    progress("寫入輸出目錄… Writing")
-    if cache is None:
-        write.publish(config.path("output"), files, static_dir=config.path("static"))
-    else:  # the preview: rewrite only what changed since its last good build
-        cache["written"] = write.update(config.path("output"), files, config.path("static"), cache.get("written"))
-    report.pages = sum(1 for f in files if f.path.endswith(".html"))
-    report.files = len(files)
-    report.seconds = time.monotonic() - started
-    return report
+    return files
+
+
+def _write_hint(exc: OSError) -> str:
+    kept = "上一次建置的網站保持不變。 The previous site is kept."
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"請清出磁碟空間，或以 build --out 改寫到其他磁碟上的資料夾，然後重新建置；{kept}"
+    return f"請以 build --out 指定可以寫入的資料夾（或修改 site.toml 的 [paths] output），然後重新建置；{kept}"
 
 
 def _a11y_record(config: Config, problems: Problems) -> dict | None:
@@ -129,7 +157,9 @@ def _print_plans(model, config: Config, env, listing: dict, problems: Problems) 
                       "PDF 中的連結需要指向網站的正式網址；請設定 base_url 或使用 --base-url。")
         return []
     if chromium is None:
-        problems.warn(Pos(config.root / "site.toml"), "找不到 Chromium，這次建置沒有產生 PDF。", pdf_mod.INSTALL_HINT)
+        chosen = os.environ.get("PLANSITE_CHROMIUM")
+        missing = f"找不到環境變數 PLANSITE_CHROMIUM 指定的「{chosen}」" if chosen else "找不到 Chromium"
+        problems.warn(Pos(config.root / "site.toml"), f"{missing}，這次建置沒有產生 PDF。", pdf_mod.INSTALL_HINT)
         return []
     pages = {f.path: f.data for f in render.render_pages(model, config, env, listing, kinds=("plan",), absolute=True)}
     by_path = {site.plan_url(p) + "index.html": p for p in model.plans}

@@ -21,7 +21,7 @@ import time
 import jinja2
 
 from . import pipeline
-from .errors import BuildFailed, ConfigError, Pos, Problems, display_path
+from .errors import BuildFailed, ConfigError, Pos, Problems, display_path, os_error_problem
 
 LIVERELOAD_JS = b"""(function () {
   var last = null;
@@ -179,7 +179,14 @@ def serve(load_config, port: int, report_problems) -> int:
     print("預覽不產生 PDF、ODT、ODS 等下載檔；正式建置（python build.py build）才會產生。", file=sys.stderr)
     state, cache = State(), {}
     _rebuild(load_config, state, cache, report_problems)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problems = Problems()
+        problems.add(os_error_problem(exc, f"無法建立預覽的輸出資料夾「{display_path(out)}」",
+                                      "請以 serve --out 指定可以寫入的資料夾。 Cannot create the output folder."))
+        report_problems(problems)
+        return 1
     handler = type("Handler", (_Handler,), {"state": state, "env": render.environment(config),
                                             "site_name": config["site.name"]})
     try:
@@ -189,7 +196,9 @@ def serve(load_config, port: int, report_problems) -> int:
             print(f"錯誤：連接埠 {port} 已被其他程式使用；請改用 --port 指定其他連接埠，例如 --port {port + 1}。"
                   f" Port {port} is in use.", file=sys.stderr)
             return 1
-        raise
+        print(f"錯誤：無法使用連接埠 {port}（{exc.strerror or exc}）；請改用 --port 指定 1024 以上的其他連接埠，"
+              f"例如 --port 8000。 Cannot listen on port {port}.", file=sys.stderr)
+        return 1
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"預覽網址：http://127.0.0.1:{port}/ （按 Ctrl+C 結束） Serving, Ctrl+C to stop.", flush=True)

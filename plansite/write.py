@@ -1,6 +1,7 @@
 """Write the output atomically: a sibling staging folder, then one swap."""
 from __future__ import annotations
 
+import errno
 import os
 import pathlib
 import shutil
@@ -13,21 +14,35 @@ def publish(out_dir: pathlib.Path, files, static_dir: pathlib.Path) -> None:
     """Fill a staging folder beside `out_dir` and swap it in only when everything is written.
 
     Two files claiming one path is an error, never a silent overwrite. On any failure the
-    previous output stays untouched and the staging folder is removed.
+    previous output stays untouched and the staging folder is removed; file-system errors
+    (no permission, disk full, a file in the way) are raised as OSError for the caller to report.
     """
     wanted = _collect(files, static_dir)
     out_dir = out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():   # never swap a directory in for the user's file
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out_dir))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    except OSError as exc:
+        raise _named(exc, out_dir) from None
     try:
         for rel, data in wanted.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            try:
+                target.write_bytes(data)
+            except OSError as exc:
+                raise _named(exc, out_dir / rel) from None
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _named(exc: OSError, path: pathlib.Path) -> OSError:
+    """The same error, naming the output path the editor knows rather than a random staging name."""
+    return type(exc)(exc.errno, exc.strerror, str(path))
 
 
 def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
@@ -42,8 +57,12 @@ def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dic
         if previous.get(rel) != data or not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             temp = target.with_name(f".{target.name}.tmp")
-            temp.write_bytes(data)
-            os.replace(temp, target)
+            try:
+                temp.write_bytes(data)
+                os.replace(temp, target)
+            except BaseException:
+                temp.unlink(missing_ok=True)
+                raise
     for rel in set(previous) - set(wanted):
         (out_dir / rel).unlink(missing_ok=True)
     return wanted
