@@ -106,8 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     traceback on the terminal."""
     try:
         return _main(argv)
+    except BrokenPipeError:   # e.g. `python build.py check | head`: the reader left, nothing went wrong
+        _quiet_stdout()
+        return 1
     except Exception:  # noqa: BLE001 - the last line of defence; problems editors can fix never get here
         return _crash(argv)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):   # pytest's captured stdout has no file descriptor
+        pass
 
 
 def _main(argv: list[str] | None) -> int:
@@ -171,14 +183,18 @@ def _crash(argv: list[str] | None) -> int:
             break
         except OSError:
             continue
-    print(f"抱歉，程式發生未預期的錯誤（{kind}）；這是程式的問題，不是您的檔案的問題。"
-          " Sorry: an unexpected internal error.", file=sys.stderr)
+    lines = [f"抱歉，程式發生未預期的錯誤（{kind}）；這是程式的問題，不是您的檔案的問題。"
+             " Sorry: an unexpected internal error."]
     if saved is not None:
-        print(f"詳細紀錄已存到 {saved}。請把這個檔案連同您執行的指令，寄給負責本網站程式的維護人員"
-              "（或附在專案的問題回報 issue 中）。 Please send this file to the site's maintainers.", file=sys.stderr)
+        lines.append(f"詳細紀錄已存到 {saved}。請把這個檔案連同您執行的指令，寄給負責本網站程式的維護人員"
+                     "（或附在專案的問題回報 issue 中）。 Please send this file to the site's maintainers.")
     else:
-        print(f"詳細紀錄無法存檔（{sys.exc_info()[1]!r}）；請把這一行連同您執行的指令，寄給負責本網站程式的維護人員。"
-              " Please send this line to the site's maintainers.", file=sys.stderr)
+        lines.append(f"詳細紀錄無法存檔（{sys.exc_info()[1]!r}）；請把這一行連同您執行的指令，寄給負責本網站程式的維護人員。"
+                     " Please send this line to the site's maintainers.")
+    try:
+        print("\n".join(lines), file=sys.stderr)
+    except (OSError, ValueError):   # no terminal left to tell; the file is written
+        pass
     return EX_SOFTWARE
 
 

@@ -191,3 +191,23 @@ def test_without_a_writable_temp_folder_the_apology_still_names_the_error(tmp_pa
     assert cli.main(["--config", "site.toml", "check"]) == 70
     err = capsys.readouterr().err
     assert "Traceback" not in err and "IndexError" in err and "詳細紀錄無法存檔" in err
+
+
+def test_a_reader_that_leaves_early_is_not_a_crash(tmp_path):
+    """`python build.py check | head -1`: the pipe closes; exit quietly, no apology, no crash file."""
+    from support import FIXTURES  # noqa: PLC0415
+
+    root = make_project(tmp_path, {"plans/test-agency/114.yaml": (FIXTURES / "bad/13-unknown-unit.yaml").read_bytes()})
+    crashes = tmp_path / "tmp"
+    crashes.mkdir()
+    read, write_end = os.pipe()
+    os.close(read)   # the reader is gone before the first line
+    try:
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "check",
+                                 "--format", "github"], cwd=root, stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, encoding="utf-8", env={**os.environ, "TMPDIR": str(crashes)})
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "抱歉" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert not list(crashes.iterdir())
