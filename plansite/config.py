@@ -1,12 +1,14 @@
 """site.toml -> a frozen Config. Every key is declared once here, typed, defaulted and documented."""
 from __future__ import annotations
 
+import difflib
 import pathlib
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, Pos, Problem
 
 
 @dataclass(frozen=True)
@@ -75,53 +77,143 @@ class Config:
 
 
 def load_config(path: pathlib.Path) -> Config:
-    """Read site.toml; a wrong or missing value raises ConfigError naming the key."""
+    """Read site.toml; wrong, unknown or missing values raise one ConfigError listing every one of them,
+    each at its line and column."""
     if not path.exists():
         raise ConfigError(f"{path.name}: 錯誤：找不到設定檔 {path}。請在專案根目錄建立 site.toml（見 README）。")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path.name}: 錯誤：設定檔不是 UTF-8 編碼，請另存為 UTF-8。") from None
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(problems=[Problem(Pos(path), "設定檔不是 UTF-8 編碼。",
+                                            "請用編輯器「另存新檔」並選擇 UTF-8 編碼。 Re-save site.toml as UTF-8.")]) from None
+    except OSError as exc:
+        raise ConfigError(problems=[Problem(Pos(path), f"無法讀取設定檔（{exc.strerror}）。")]) from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name}: 錯誤：TOML 語法錯誤（{exc}）。") from None
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        pos = Pos(path, int(where.group(1)), int(where.group(2))) if where else Pos(path)
+        raise ConfigError(problems=[Problem(pos, f"TOML 語法錯誤（{exc}）。",
+                                            "設定請寫成「名稱 = \"文字\"」，表格名稱寫成 [site]，文字要加雙引號。"
+                                            " TOML syntax error.")]) from None
+    places = _places(text)
     known = {s.key: s for s in SETTINGS}
     values: dict[str, Any] = {}
-    problems = []
+    problems: list[Problem] = []
     for table, content in raw.items():
         if not isinstance(content, dict):
-            problems.append(f"{path.name}: 錯誤：「{table}」應該是一個表格（[{table}]）。")
+            problems.append(Problem(places.at(path, table), f"「{table}」應該是一個表格（[{table}]），寫成了 {content!r}。",
+                                    f"請把設定寫在表格之下，例如 [site] 下一行寫 name = \"…\"。可用的表格：{'、'.join(_TABLES)}。"))
             continue
         for key, value in content.items():
             full = f"{table}.{key}"
             setting = known.get(full)
             if setting is None:
-                problems.append(f"{path.name}: 錯誤：不認得的設定「{full}」。可用的設定：{'、'.join(known)}。")
+                close = difflib.get_close_matches(full, list(known), n=1, cutoff=0.6)
+                same_table = [k for k in known if k.startswith(table + ".")] or list(known)
+                problems.append(Problem(places.at(path, full), f"不認得的設定「{full}」。",
+                                        (f"您是不是要寫「{close[0]}」？" if close else "")
+                                        + f"可用的設定：{'、'.join(same_table)}。 Unknown setting."))
             elif not isinstance(value, setting.type):
-                problems.append(f"{path.name}: 錯誤：設定「{full}」應該是文字（請加引號），寫成了 {value!r}。")
+                problems.append(Problem(places.at(path, full, value=True),
+                                        f"設定「{full}」應該是文字（請加引號），寫成了 {_shown(value)}。",
+                                        f"請寫成 {key} = \"…\"。{setting.help} Settings are quoted text."))
             else:
                 values[full] = value
     for setting in SETTINGS:
-        if setting.key not in values:
-            if setting.default is None:
-                problems.append(f"{path.name}: 錯誤：缺少必填設定「{setting.key}」：{setting.help}")
-            else:
-                values[setting.key] = setting.default
+        if setting.key in values:
+            continue
+        table, key = setting.key.split(".")
+        written = isinstance(raw.get(table), dict) and key in raw[table]   # of a wrong type: reported above
+        if setting.default is None and not written:
+            problems.append(Problem(places.at(path, table), f"缺少必填設定「{setting.key}」：{setting.help}",
+                                    f"請在 [{table}] 之下加上一行 {key} = \"…\"。 Missing required setting."))
+        values[setting.key] = setting.default if setting.default is not None else ""
+    problems += _value_problems(values, path, places)
     if problems:
-        raise ConfigError("\n".join(problems))
-    _check_values(values, path.name)
+        raise ConfigError(problems=sorted(problems, key=lambda p: (p.pos.line, p.pos.col)))
     return Config(root=path.parent.resolve(), values=values)
 
 
+_TABLES = ("site", "contact", "accessibility", "paths")
+
+
+class _Places:
+    """Where each table and key of a site.toml is written (tomllib keeps no positions)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[int, int, int]] = {}   # "table.key" or "table" -> (line, key col, value col)
+
+    def at(self, path: pathlib.Path, key: str, value: bool = False) -> Pos:
+        while key not in self.keys and "." in key:
+            key = key.rsplit(".", 1)[0]
+        if key not in self.keys:
+            return Pos(path)
+        line, key_col, value_col = self.keys[key]
+        return Pos(path, line, value_col if value else key_col)
+
+
+_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]")
+_ASSIGN = re.compile(r"^(\s*)([A-Za-z0-9_.\"' -]+?)\s*=\s*")
+
+
+def _places(text: str) -> _Places:
+    places, table = _Places(), ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header and not line.lstrip().startswith("[["):
+            table = header.group(1).replace('"', "").replace("'", "").replace(" ", "")
+            places.keys.setdefault(table, (number, line.index("[") + 1, line.index("[") + 1))
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            key = assign.group(2).replace('"', "").replace("'", "").replace(" ", "")
+            full = f"{table}.{key}" if table else key
+            places.keys.setdefault(full, (number, len(assign.group(1)) + 1, assign.end() + 1))
+    return places
+
+
 def _check_values(values: dict, name: str = "site.toml") -> None:
+    """The values' formats, after command-line overrides (--base-url)."""
+    problems = _value_problems(values, pathlib.Path(name), _Places())
+    if problems:
+        raise ConfigError(problems=problems)
+
+
+def _value_problems(values: dict, path: pathlib.Path, places: _Places) -> list[Problem]:
+    out: list[Problem] = []
+
+    def bad(key: str, message: str, hint: str) -> None:
+        out.append(Problem(places.at(path, key, value=True), message, hint))
+
     base = values["site.base_url"]
     if base and (not base.startswith(("https://", "http://")) or not base.endswith("/")):
-        raise ConfigError(f"{name}: 錯誤：設定「site.base_url」應以 https:// 開頭、以 / 結尾，例如 "
-                          f"https://example.gov.tw/plans/（寫成了 {base!r}）。")
+        bad("site.base_url", f"設定「site.base_url」應以 https:// 開頭、以 / 結尾（寫成了 {base!r}）。",
+            "例如 https://example.gov.tw/plans/。 base_url must start with https:// and end with /.")
     if values["accessibility.badge_level"] not in ("A", "AA", "AAA"):
-        raise ConfigError(f"{name}: 錯誤：設定「accessibility.badge_level」只能是 A、AA 或 AAA。")
+        bad("accessibility.badge_level", f"設定「accessibility.badge_level」只能是 A、AA 或 AAA"
+            f"（寫成了 {values['accessibility.badge_level']!r}）。", "請照標章證書上的等級填寫。")
     contact_url = values["contact.url"]
-    if contact_url and not contact_url.startswith(("https://", "http://")):
-        raise ConfigError(f"{name}: 錯誤：設定「contact.url」應以 https:// 開頭（寫成了 {contact_url!r}）。")
+    if contact_url and (not contact_url.lower().startswith(LINK_PREFIXES) or _UNSAFE_URL.search(contact_url)):
+        bad("contact.url", f"設定「contact.url」只能是 https://、http://、mailto: 或 tel: 開頭、沒有空白的網址（寫成了 {contact_url!r}）。",
+            "例如 https://example.gov.tw/contact/ 或 mailto:service@example.gov.tw；其他種類的連結讀者無法開啟，"
+            "也可能不安全。 Links may only use http(s), mailto or tel.")
     updated = values["site.updated"]
-    if updated and not (len(updated) == 10 and updated[4] == "-" and updated[7] == "-"):
-        raise ConfigError(f"{name}: 錯誤：設定「site.updated」應為 YYYY-MM-DD 格式。")
+    if updated and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", updated):
+        bad("site.updated", f"設定「site.updated」應為 YYYY-MM-DD 格式（寫成了 {updated!r}）。", "例如 2025-01-15。")
+    return out
+
+
+def _shown(value: Any) -> str:
+    """A TOML value as the editor wrote it: 3, true, 2025-01-15, ["plans"]."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if hasattr(value, "isoformat"):
+        return f"{value.isoformat()}（沒有引號的日期或時間）"
+    if isinstance(value, (list, dict)):
+        return "清單" if isinstance(value, list) else "表格"
+    return repr(value)
+
+
+LINK_PREFIXES = ("https://", "http://", "mailto:", "tel:")
+_UNSAFE_URL = re.compile(r"[\x00-\x20\x7f\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")

@@ -95,7 +95,12 @@ class BuildFailed(Exception):
 
 
 class ConfigError(Exception):
-    """A wrong or missing value in site.toml or on the command line."""
+    """A wrong or missing value in site.toml or on the command line: a message, or every located
+    problem found (site.toml is checked whole, so all its mistakes are reported at once)."""
+
+    def __init__(self, message: str = "", problems: list[Problem] | None = None) -> None:
+        self.problems = list(problems or [])
+        super().__init__(message or "\n".join(str(p) for p in self.problems))
 
 
 # Why the operating system refused, by errno, in words an editor can act on.

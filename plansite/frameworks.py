@@ -30,13 +30,18 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
                                      points=raw.get("points"), parent=parent, index=index)
                 here = base + (index - 1,)
                 if node.code in nodes:
-                    problems.error(doc.pos(here + ("code",)), f"架構代碼「{node.code}」重複。")
+                    problems.error(doc.pos(here + ("code",)), f"架構代碼「{node.code}」重複。",
+                                   "每個構面與服務項目的代碼只能出現一次。 Duplicate framework code.")
                 expected = f"{parent.code}.{index}" if parent else str(index)
                 if node.code != expected:
                     problems.error(doc.pos(here + ("code",)),
-                                   f"架構代碼應為「{expected}」（依順序），卻寫成「{node.code}」。")
+                                   f"架構代碼應為「{expected}」（依順序），卻寫成「{node.code}」。",
+                                   "代碼依排列順序編號：構面 1、2、3…，其下的項目 1.1、1.2…；"
+                                   "請照順序改正，或調整項目的排列。 Codes follow the order of the items.")
                 if depth >= len(levels):
-                    problems.error(doc.pos(here), f"架構只定義了 {len(levels)} 層（levels），這裡是第 {depth + 1} 層。")
+                    problems.error(doc.pos(here), f"架構只定義了 {len(levels)} 層（levels），這裡是第 {depth + 1} 層。",
+                                   f"請在 levels 加上第 {depth + 1} 層的名稱與編號方式（最多 3 層），"
+                                   "或把這些項目移到上一層。 Missing level.")
                 nodes[node.code] = node
                 node.children = build(raw.get("items", []), depth + 1, node, here + ("items",))
                 result.append(node)
@@ -48,5 +53,6 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
             measure_numbering=data["measure_numbering"], columns=dict(data["columns"]),
             roots=roots, nodes=nodes, path=path)
     if not out and not problems.errors:
-        problems.error(Pos(directory), "找不到任何計畫架構檔（frameworks/*.yaml）。")
+        problems.error(Pos(directory), "找不到任何計畫架構檔（frameworks/*.yaml）。",
+                       "請確認 site.toml 的 paths.frameworks 指向架構目錄。 No framework files found.")
     return out

@@ -2,13 +2,27 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import WARNING, Pos, Problem, Problems
 from .model import Agency, Plan
 from .yamlfile import Doc
 
-_HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--")
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*([\s/][^<>]*)?>|<!--")   # <svg/onload=…> too
 _SCRIPT_URL = re.compile(r"\]\(\s*(javascript|vbscript|data):", re.I)
+# Bidi embeddings, overrides and isolates reorder how a line displays (a reversed 「網址」, "Trojan Source");
+# zero-width characters hide inside words and break search. A BOM opening the file is stripped before this.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE_NAMES = {0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING",
+                    0x202C: "POP DIRECTIONAL FORMATTING", 0x202D: "LEFT-TO-RIGHT OVERRIDE",
+                    0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE",
+                    0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE",
+                    0x2069: "POP DIRECTIONAL ISOLATE", 0x200B: "ZERO WIDTH SPACE", 0x200C: "ZERO WIDTH NON-JOINER",
+                    0x200D: "ZERO WIDTH JOINER", 0x2060: "WORD JOINER", 0xFEFF: "ZERO WIDTH NO-BREAK SPACE"}
+# Markdown link destinations (inline, autolink, reference definition) with a URL scheme
+_LINK_SCHEME = re.compile(r"\]\(\s*<?([A-Za-z][A-Za-z0-9+.-]*):|<([A-Za-z][A-Za-z0-9+.-]{1,31}):[^\s<>]*>"
+                          r"|^ {0,3}\[[^\]]+\]:\s*<?([A-Za-z][A-Za-z0-9+.-]*):", re.M)
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
 _TYPED_NUMBER = re.compile(r"^\s*(?:[壹貳參肆伍陸柒捌玖拾]+、|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
@@ -25,10 +39,25 @@ def check_text(doc: Doc) -> list[Problem]:
                 walk(child, path + (i,))
         elif isinstance(value, str):
             match = _HTML.search(value) or _SCRIPT_URL.search(value)
-            if match:
+            invisible = _INVISIBLE.search(value)
+            scheme = next((m for m in _link_schemes(value) if m.group(m.lastindex).lower() not in LINK_SCHEMES), None)
+            if invisible:
+                char = invisible.group(0)
+                found.append(Problem(_inner_pos(doc, path, char),
+                                     f"文字中有看不見的控制字元 U+{ord(char):04X}（{_INVISIBLE_NAMES[ord(char)]}）。",
+                                     "這種字元會讓文字反向顯示或藏在字與字之間，讀者看到的與檔案內容不同；"
+                                     "多半是從網頁或 PDF 複製時帶進來的，請刪除它（編輯器中可能看不見，"
+                                     "可把游標移到所指的行與欄，按左右鍵確認）。 Remove the invisible bidi or zero-width character."))
+            elif match:
                 found.append(Problem(_inner_pos(doc, path, match.group(0)),
                                      f"文字中不能使用 HTML 或程式碼（「{match.group(0)[:30]}」）。",
                                      "網站會以純文字顯示內容；粗體、清單、連結請用 Markdown 寫法。 No HTML in text."))
+            elif scheme:
+                written = scheme.group(scheme.lastindex) + ":"
+                found.append(Problem(_inner_pos(doc, path, written),
+                                     f"連結只能用 https://、http://、mailto: 或 tel:（這裡是「{written}」）。",
+                                     "請改成網頁網址（https://…）、電子郵件（mailto:…）或電話（tel:…）；"
+                                     "其他種類的連結讀者無法開啟，也可能不安全。 Links may only use http(s), mailto or tel."))
             elif _several_units(path, value):
                 parts = _several_units(path, value)
                 found.append(Problem(doc.pos(path), f"單位名稱「{value}」看起來是好幾個單位寫成一個名稱。",
@@ -43,6 +72,11 @@ def check_text(doc: Doc) -> list[Problem]:
 
 
 _UNIT_SEPARATORS = re.compile(r"[、，,；;]")
+
+
+def _link_schemes(value: str):
+    """Every Markdown link destination that names a scheme (javascript:, file:, https: …)."""
+    return _LINK_SCHEME.finditer(value)
 
 
 def _several_units(path, value: str) -> list[str]:
@@ -178,11 +212,12 @@ def check_site(agencies: list[Agency], plans: list[Plan], problems: Problems) ->
     the site publishes every year of an agency by design.)"""
     names: dict[str, Agency] = {}
     for agency in agencies:
-        if agency.full_name in names:
+        folded = unicodedata.normalize("NFKC", agency.full_name).casefold()   # full-width 「ＡＢＣ」 is 「ABC」
+        if folded in names:
             problems.error(Pos(agency.path, 1, 1),
-                           f"機關全銜「{agency.full_name}」與 plans/{names[agency.full_name].slug}/ 重複。",
-                           "同一機關只能有一個目錄。")
-        names[agency.full_name] = agency
+                           f"機關全銜「{agency.full_name}」與 plans/{names[folded].slug}/ 重複。",
+                           "同一機關只能有一個目錄（全形與半形、大小寫不同仍算同一個名稱）。 Duplicate agency.")
+        names[folded] = agency
 
 
 def check_columns(plan: Plan, doc: Doc, problems: Problems) -> None:

@@ -9,6 +9,7 @@ import dataclasses
 import difflib
 import pathlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from . import lint, schema, yamlfile
@@ -68,8 +69,18 @@ def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], prob
         for path in sorted(entry.iterdir()):
             if path.name == "agency.yaml" or _editor_temp(path.name):
                 continue
+            if path.is_dir():
+                problems.error(Pos(path), f"機關目錄中不能再有子目錄「{path.name}」。",
+                               f"計畫檔請直接放在 plans/{entry.name}/ 之下，例如 plans/{entry.name}/114.yaml；"
+                               "另一個機關請放在 plans/ 之下自己的目錄。 No folders inside an agency folder.")
+                continue
             if path.suffix == ".yml":
                 problems.error(Pos(path), "副檔名請用 .yaml。", f"請把檔案改名為 {path.stem}.yaml。")
+                continue
+            if path.suffix == ".yaml" and YEAR_FILE.fullmatch(path.stem.lstrip("0") or "0") and path.stem[0] == "0":
+                problems.error(Pos(path), f"計畫檔名「{path.name}」的年度不能以 0 開頭。",
+                               f"請把檔案改名為 {path.stem.lstrip('0')}.yaml；同一年度只能有一個計畫檔。"
+                               " No leading zero in the year.")
                 continue
             if path.suffix != ".yaml" or not YEAR_FILE.fullmatch(path.stem):
                 problems.error(Pos(path), "不認得的檔案：計畫檔的檔名必須是民國年，例如 114.yaml。",
@@ -86,6 +97,11 @@ def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], prob
         agency.plans = sorted((p for p in plans if p.agency is agency), key=lambda p: -p.year)
     lint.check_site(agencies, plans, problems)
     return Content(agencies, plans)
+
+
+def _folded(text: str) -> str:
+    """A name as readers tell names apart: full-width and half-width forms, and case, are the same."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _editor_temp(name: str) -> bool:
@@ -121,7 +137,11 @@ def read_doc(path: pathlib.Path, kind: str, problems: Problems, cache: dict | No
 def _load_agency(directory: pathlib.Path, problems: Problems, cache: dict | None) -> Agency | None:
     path = directory / "agency.yaml"
     if not path.exists():
-        problems.error(Pos(directory), "機關目錄缺少 agency.yaml。", "請用 python build.py new-agency 建立機關資料。")
+        orphans = sorted(p.name for p in directory.glob("*.y*ml") if not _editor_temp(p.name))
+        problems.error(Pos(directory), "機關目錄缺少 agency.yaml" + (
+            f"：其中的計畫檔（{'、'.join(orphans[:5])}）沒有所屬的機關資料，不會發布。" if orphans else "。"),
+            f"請用 python build.py new-agency 建立機關資料（代稱 {directory.name}）；"
+            "若這是另一個機關的計畫，請移到該機關的目錄。 Missing agency.yaml.")
         return None
     doc = read_doc(path, "agency", problems, cache)
     if doc is None:
@@ -132,9 +152,16 @@ def _load_agency(directory: pathlib.Path, problems: Problems, cache: dict | None
         unit = Unit(raw["name"], raw["slug"], raw.get("description", ""), doc.pos(("units", i)))
         for other in units:
             if other.name == unit.name:
-                problems.error(doc.pos(("units", i, "name")), f"單位名稱「{unit.name}」重複（第 {other.pos.line} 行已列出）。")
+                problems.error(doc.pos(("units", i, "name")), f"單位名稱「{unit.name}」重複（第 {other.pos.line} 行已列出）。",
+                               "每個單位只列一次；請刪除重複的一筆。 Duplicate unit name.")
+            elif _folded(other.name) == _folded(unit.name):
+                problems.error(doc.pos(("units", i, "name")),
+                               f"單位名稱「{unit.name}」與第 {other.pos.line} 行的「{other.name}」只差在全形／半形或大小寫。",
+                               "讀者與計畫檔都分不出這兩個單位；若是同一個單位，請刪除其中一筆，"
+                               "若是不同單位，請照機關的正式名稱區分。 Unit names differ only by width or case.")
             if other.slug == unit.slug:
-                problems.error(doc.pos(("units", i, "slug")), f"單位代稱「{unit.slug}」重複（第 {other.pos.line} 行已使用）；代稱決定網址，不能重複。")
+                problems.error(doc.pos(("units", i, "slug")), f"單位代稱「{unit.slug}」重複（第 {other.pos.line} 行已使用）；代稱決定網址，不能重複。",
+                               "請給這個單位另一個代稱，例如在後面加上 -2 或用單位名稱的英文。 Duplicate unit slug.")
         units.append(unit)
     raw_parent = data.get("parent", [])
     parents = [raw_parent] if isinstance(raw_parent, str) else list(raw_parent)
@@ -147,7 +174,15 @@ def _load_agency(directory: pathlib.Path, problems: Problems, cache: dict | None
             problems.warn(where, f"上級機關「{name}」重複列出。", "每一層只列一次，由上而下排列。")
     return Agency(slug=directory.name, name=data["name"], full_name=data["full_name"],
                   government=data["government"], parents=parents,
-                  contact=dict(data.get("contact", {})), units=units, path=path)
+                  contact=_contact(data.get("contact", {})), units=units, path=path)
+
+
+CONTACT_KEYS = ("address", "phone", "fax", "email", "website", "hours")
+
+
+def _contact(raw: dict) -> dict[str, str]:
+    """An agency's contact as written, every key present (blank when not given) so pages can ask for any."""
+    return {**{key: "" for key in CONTACT_KEYS}, **raw} if raw else {}
 
 
 class _PlanReader:
@@ -415,7 +450,9 @@ def _load_plan(path: pathlib.Path, agency: Agency, frameworks: dict[str, Framewo
         return None
     content_sections = [i for i, s in enumerate(data.get("sections", [])) if s.get("content")]
     for extra in content_sections[1:]:
-        problems.error(doc.pos(("sections", extra, "content")), "只能有一個章節標示 content: true。")
+        problems.error(doc.pos(("sections", extra, "content")), "只能有一個章節標示 content: true。",
+                       f"計畫內容表只出現一次；請刪除其中一個章節的 content: true（第 {doc.pos(('sections', content_sections[0], 'content')).line} 行已標示）。"
+                       " Only one section holds the content table.")
         ok = False
     before = len(problems.errors)
     plan = _PlanReader(doc, agency, framework, problems).read()

@@ -25,11 +25,23 @@ _TYPES = {"string": "文字", "integer": "整數", "object": "欄位集合（名
 _YAML11 = {"yes", "no", "on", "off", "y", "n"}
 
 
+def _ecma_pattern(validator, pattern, instance, schema):
+    """JSON Schema's `pattern` with ECMA-262 anchors: Python's `$` also matches before a final newline,
+    which would let a slug such as "admin\\n" (a block scalar) through into URLs and file names."""
+    if not validator.is_type(instance, "string"):
+        return
+    if not re.search(re.sub(r"(?<!\\)\$$", r"\\Z", pattern), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+
+
 @lru_cache(maxsize=None)
 def validator(name: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    return _Validator(schema)
 
 
 def check(doc: Doc, name: str) -> list[Problem]:
@@ -102,7 +114,7 @@ def _explain_one(doc: Doc, e: jsonschema.ValidationError) -> list[Problem]:
         hint = ""
         if isinstance(got, str) and got.lower() in _YAML11 and "boolean" in want:
             hint = "YAML 的是非值請寫 true 或 false。"
-        elif isinstance(got, int) and "string" in want:
+        elif isinstance(got, int) and not isinstance(got, bool) and "string" in want:
             hint = f"請加上引號，例如 \"{got}\"。"
         elif got is None:
             hint = "這個欄位是空的；請填寫內容或刪除這個欄位。"
@@ -129,7 +141,8 @@ def _explain_one(doc: Doc, e: jsonschema.ValidationError) -> list[Problem]:
             seen.add(key)
         return [Problem(where, f"{name} 有重複的項目（{'、'.join(twice)}）。", "請刪除重複的項目，每項只列一次。 Duplicate items.")]
     if v == "pattern":
-        return [Problem(where, f"{name} 的格式不對：「{e.instance}」。", _join(desc, _PATTERNS.get(e.validator_value, "")))]
+        shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(e.instance))
+        return [Problem(where, f"{name} 的格式不對：「{shown}」。", _join(desc, _PATTERNS.get(e.validator_value, "")))]
     if v in ("minimum", "maximum"):
         word = "不能小於" if v == "minimum" else "不能大於"
         return [Problem(where, f"{name} {word} {e.validator_value}（寫成了 {e.instance}）。", desc)]

@@ -153,7 +153,10 @@ def _rebuild(load_config, state: State, cache: dict, report_problems) -> None:
     except ConfigError as exc:
         print(exc, file=sys.stderr, flush=True)
         problems = Problems()
-        problems.error(Pos(pathlib.Path("site.toml")), str(exc).split("錯誤：", 1)[-1])
+        for problem in exc.problems:
+            problems.add(problem)
+        if not exc.problems:
+            problems.error(Pos(pathlib.Path("site.toml")), str(exc).split("錯誤：", 1)[-1])
         state.publish(problems)
         return
     except BuildFailed as exc:

@@ -76,6 +76,11 @@ def _collect(files, static_dir: pathlib.Path) -> dict[str, bytes]:
     items = [("static/" + p.relative_to(static_dir).as_posix(), p.read_bytes())
              for p in sorted(static_dir.rglob("*")) if p.is_file()] if static_dir.is_dir() else []
     for path, data in items + [(f.path, f.data) for f in files]:
+        if not _inside(path):
+            problems = Problems()
+            problems.error(Pos(pathlib.Path(path)), f"輸出路徑「{path!r}」會寫到網站輸出資料夾之外，已拒絕寫入。",
+                           "請檢查機關、單位與架構代稱只用小寫英文字母、數字與連字號。 Output path escapes the site folder.")
+            raise BuildFailed(problems)
         if path.lower() in seen:
             problems = Problems()
             problems.error(Pos(pathlib.Path(path)), f"兩個頁面使用同一個網址「{path}」。",
@@ -84,6 +89,15 @@ def _collect(files, static_dir: pathlib.Path) -> dict[str, bytes]:
         seen.add(path.lower())
         wanted[path] = data
     return wanted
+
+
+def _inside(path: str) -> bool:
+    """A relative path that stays inside the output folder on any host: no absolute path, drive,
+    backslash, «..» or «.» part, empty part, or control character."""
+    parts = path.split("/")
+    return (bool(path) and not path.startswith("/") and "\\" not in path and ":" not in parts[0]
+            and all(part not in ("", ".", "..") for part in parts)
+            and not any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path))
 
 
 def _swap(staging: pathlib.Path, out_dir: pathlib.Path) -> None:

@@ -24,6 +24,8 @@ PathKey = tuple  # a path of keys and indexes from the root, e.g. ("content", "p
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+MAX_BYTES = 1024 * 1024   # 40 times the largest seed plan; anything bigger is a pasted or wrong file
+MAX_DEPTH = 40            # nesting levels (a plan needs about 10); deeper input would exhaust the stack
 
 
 @dataclass
@@ -49,10 +51,16 @@ class Doc:
 
 
 class _Loader(yaml.SafeLoader):
-    """A composer that refuses anchors, aliases and tags before they are resolved."""
+    """A composer that refuses anchors, aliases, tags and runaway nesting before they are resolved."""
+
+    depth = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         event = self.peek_event()
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"巢狀層次太深（超過 {MAX_DEPTH} 層）。",
+                           "計畫檔只需要約 10 層縮排或括號；請檢查是否多了「[」「{」或縮排，或誤貼了其他資料。"
+                           " Nesting too deep.")
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(event.start_mark, "不支援 YAML 錨點與別名（& 與 *）；請把內容直接寫出來。",
                            "每個值請直接寫出，不要用 & 或 * 引用其他地方。 Anchors and aliases are not allowed.")
@@ -60,7 +68,11 @@ class _Loader(yaml.SafeLoader):
         if tag is not None and tag != "!":  # PyYAML leaves tag None unless the file wrote one
             raise _Refused(event.start_mark, f"不支援 YAML 標籤（{tag}）；請移除「!」開頭的標記。",
                            "YAML 標籤可能讓檔案執行非預期的動作，請直接寫文字。 Explicit tags are not allowed.")
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _Refused(Exception):
@@ -72,9 +84,16 @@ class _Refused(Exception):
 def read_text(path: pathlib.Path) -> str:
     """The file's text as UTF-8, or a PlanError that says what the encoding looks like."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+            size = max(len(raw), path.stat().st_size)
     except OSError as exc:
-        raise PlanError(Pos(path), f"無法讀取檔案（{exc.strerror}）。") from None
+        raise PlanError(Pos(path), f"無法讀取檔案（{exc.strerror}）。",
+                        "請確認檔案存在、沒有被其他程式鎖定，且您有讀取權限。 Cannot read the file.") from None
+    if size > MAX_BYTES:
+        raise PlanError(Pos(path), f"檔案太大（{size / 1024 / 1024:.1f} MB）；計畫、機關與架構檔最大 {MAX_BYTES // 1024 // 1024} MB。",
+                        "最大的實際計畫檔約 30 KB；請確認這是正確的檔案，沒有誤貼大量文字或其他資料。"
+                        " File too large.")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PlanError(Pos(path), "檔案是 UTF-16 編碼；本系統只讀 UTF-8。",
                         "請用編輯器「另存新檔」並選擇 UTF-8 編碼。 Re-save the file as UTF-8.")
@@ -296,7 +315,8 @@ def _convert(node: Node, path: PathKey, doc: Doc) -> Any:
                 raise PlanError(key_pos, "欄位名稱必須是文字。", "Keys must be strings.")
             key = key_node.value
             if key == "<<":
-                raise PlanError(key_pos, "不支援 YAML 合併鍵（<<）；請把內容直接寫出來。")
+                raise PlanError(key_pos, "不支援 YAML 合併鍵（<<）；請把內容直接寫出來。",
+                               "請刪除「<<:」這一行，把要沿用的欄位逐一寫出。 Merge keys are not allowed.")
             if key in out:
                 first = doc.key_pos[path + (key,)]
                 raise PlanError(key_pos, f"欄位「{key}」重複（第 {first.line} 行已經有了）。",
@@ -304,7 +324,8 @@ def _convert(node: Node, path: PathKey, doc: Doc) -> Any:
             doc.key_pos[path + (key,)] = key_pos
             out[key] = _convert(value_node, path + (key,), doc)
         return out
-    raise PlanError(_pos(doc.path, node.start_mark), "無法辨識的 YAML 內容。")
+    raise PlanError(_pos(doc.path, node.start_mark), "無法辨識的 YAML 內容。",
+                    "請對照編輯指南（docs/editors-guide.md）的範例改寫這一段。 Unrecognised YAML.")
 
 
 def _comment_eats_text(node: ScalarNode, lines: list[str]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 
 from plansite import pipeline
 from plansite.config import load_config
+from plansite.errors import ConfigError
 from support import FIXTURES, REPO, make_project
 
 # file -> (line, column, words the message must contain)
@@ -55,11 +57,101 @@ EXPECTED = {
     "39-bracket-start.yaml": (23, 20, "以「[」或「{」開頭的文字"),
     "40-typed-measure-number.yaml": (23, 15, "請不要自行輸入編號（「1.」）"),
     "41-misspelled-key.yaml": (17, 5, "不認得的欄位「unit」"),
+    # a wrong type in each kind of schema field (51 has one in every field; see the test below)
+    "42-title-not-text.yaml": (3, 8, "title 應該是文字，但寫成了清單"),
+    "43-framework-not-text.yaml": (4, 12, "framework 應該是文字，但寫成了整數 6"),
+    "44-sections-not-list.yaml": (5, 11, "sections 應該是清單"),
+    "45-content-not-mapping.yaml": (12, 10, "content 應該是欄位集合"),
+    "46-draft-not-boolean.yaml": (5, 8, "draft 應該是是非值"),
+    "47-known-gaps-not-list.yaml": (5, 13, "known_gaps 應該是清單"),
+    "48-pillar-points-text.yaml": (20, 15, "content.pillars[1].points 應該是整數"),
+    "49-measure-status-enum.yaml": (24, 23, "status 只能是 完成、部分完成、未完成、持續辦理"),
+    "50-approval-date-format.yaml": (6, 9, "approval.date 的格式不對：「2024-03-05」"),
+    "51-every-field-wrong-type.yaml": (3, 8, "title 應該是文字，但寫成了整數 114"),
+    # bytes and characters that must not reach a page
+    "52-nul-byte.yaml": (8, 15, "控制字元"),
+    "53-invalid-utf8.yaml": (8, 16, "檔案不是 UTF-8 編碼"),
+    "54-deep-nesting.yaml": (17, 49, "巢狀層次太深"),
+    "55-bidi-override.yaml": (23, 21, "U+202E（RIGHT-TO-LEFT OVERRIDE）"),
+    "56-zero-width-space.yaml": (16, 15, "U+200B（ZERO WIDTH SPACE）"),
+    "57-bom-inside-text.yaml": (3, 17, "U+FEFF"),
+    "58-bidi-isolate.yaml": (16, 28, "U+2067（RIGHT-TO-LEFT ISOLATE）"),
+    "59-file-link.yaml": (16, 31, "連結只能用 https://、http://、mailto: 或 tel:（這裡是「file:」）"),
+    "60-data-link.yaml": (16, 29, "data:"),
+    "61-event-handler.yaml": (16, 28, "onerror"),
+    "62-script-tag.yaml": (23, 20, "<script>"),
+    "63-autolink-scheme.yaml": (16, 30, "「vbscript:」"),
+    # agencies: wrong types, link schemes, slugs that differ only by case or width or leave the folder
+    "64-name-not-text.agency.yaml": (2, 7, "name 應該是文字，但寫成了整數 123"),
+    "65-parent-wrong-type.agency.yaml": (5, 9, "parent 應該是文字或清單"),
+    "66-contact-not-mapping.agency.yaml": (6, 10, "contact 應該是欄位集合"),
+    "67-website-javascript.agency.yaml": (7, 12, "contact.website 的格式不對：「javascript:alert(1)」"),
+    "68-slug-uppercase.agency.yaml": (10, 11, "units[2].slug 的格式不對：「Service-Section」"),
+    "69-slug-fullwidth.agency.yaml": (10, 11, "units[2].slug 的格式不對：「ｓｅｒｖｉｃｅ-section」"),
+    "70-slug-trailing-newline.agency.yaml": (10, 11, "units[2].slug 的格式不對：「service-section\\n」"),
+    "71-slug-path.agency.yaml": (10, 11, "units[2].slug 的格式不對：「../../../etc」"),
+    "72-unit-name-fullwidth.agency.yaml": (13, 11, "「it課」與第 11 行的「ＩＴ課」只差在全形／半形或大小寫"),
+    "73-unit-description-list.agency.yaml": (11, 18, "units[2].description 應該是文字"),
+    "74-government-empty.agency.yaml": (4, 13, "government 不能是空的文字"),
+    # frameworks: a cycle (only expressible with an alias), a missing level, codes out of order, wrong types
+    "75-framework-cycle.framework.yaml": (21, 5, "錨點與別名"),
+    "76-framework-missing-level.framework.yaml": (22, 13, "架構只定義了 2 層（levels），這裡是第 3 層"),
+    "77-framework-one-level.framework.yaml": (5, 3, "levels 至少要有 2 項"),
+    "78-framework-code-order.framework.yaml": (21, 11, "架構代碼應為「2」（依順序），卻寫成「3」"),
+    "79-framework-id-mismatch.framework.yaml": (2, 5, "架構代稱「other-framework」與檔名「test-framework」不同"),
+    "80-framework-wrong-types.framework.yaml": (9, 20, "measure_numbering 只能是 arabic、parent-dotted（寫成了整數 1）"),
+    "81-framework-level-numbering.framework.yaml": (8, 16, "levels[2].numbering 只能是 cjk、cjk-paren、arabic、none"),
+    # site.toml (82 has nine mistakes, all reported; see the test below)
+    "82-unknown-keys-and-types.site.toml": (2, 8, "設定「site.name」應該是文字（請加引號），寫成了 3"),
+    "83-syntax.site.toml": (3, 9, "TOML 語法錯誤"),
+    "84-contact-url-scheme.site.toml": (6, 7, "設定「contact.url」只能是 https://、http://、mailto: 或 tel: 開頭"),
+    "85-not-a-table.site.toml": (1, 1, "「name」應該是一個表格"),
+    "86-missing-required.site.toml": (1, 1, "缺少必填設定「site.name」"),
+    # files in the wrong place (folders laid over the project: the expectation names the file)
+    "87-plan-without-agency": ("plans/ghost-agency", 1, 1, "機關目錄缺少 agency.yaml：其中的計畫檔（114.yaml）"),
+    "88-plan-in-plans-folder": ("plans/114.yaml", 1, 1, "plans/ 目錄下只能放機關目錄"),
+    "89-folder-in-agency-folder": ("plans/test-agency/old", 1, 1, "機關目錄中不能再有子目錄「old」"),
+    "90-leading-zero-year": ("plans/test-agency/0114.yaml", 1, 1, "年度不能以 0 開頭"),
+    "91-agency-folder-uppercase": ("plans/Other-Agency", 1, 1, "機關目錄名稱「Other-Agency」不能當作網址代稱"),
+    "92-agency-folder-fullwidth": ("plans/ｏｔｈｅｒ-agency", 1, 1, "不能當作網址代稱"),
+    "93-duplicate-agency-fullwidth": ("plans/test-agency-copy/agency.yaml", 1, 1,
+                                      "機關全銜「測試市政府社會局ＡＢＣ中心」與 plans/test-agency/ 重複"),
+    "94-yml-extension": ("plans/test-agency/113.yml", 1, 1, "副檔名請用 .yaml"),
+    "95-framework-file-in-plans": ("plans/test-agency/six-pillars.yaml", 1, 1, "計畫檔的檔名必須是民國年"),
 }
 
 
+# A fixture's name says where it goes in a throwaway project: *.agency.yaml is the agency's agency.yaml,
+# *.framework.yaml is frameworks/test-framework.yaml (beside the real frameworks), *.site.toml is the
+# site.toml, a folder is laid over the project root (its expectation then names the file), and any
+# other *.yaml is the agency's 114.yaml.
 def _target(name: str) -> str:
-    return "plans/test-agency/agency.yaml" if name.endswith(".agency.yaml") else "plans/test-agency/114.yaml"
+    if name.endswith(".agency.yaml"):
+        return "plans/test-agency/agency.yaml"
+    if name.endswith(".framework.yaml"):
+        return "frameworks/test-framework.yaml"
+    if name.endswith(".site.toml"):
+        return "site.toml"
+    return "plans/test-agency/114.yaml"
+
+
+TOML = '[site]\nname = "測試網站"\nowner = "測試機關"\nbase_url = "https://example.gov.tw/plans/"\n'
+
+
+def _bad_project(tmp_path: pathlib.Path, name: str) -> pathlib.Path:
+    """The fixture project with the bad fixture `name` put in its place."""
+    source = FIXTURES / "bad" / name
+    if source.is_dir():
+        return make_project(tmp_path, {p.relative_to(source).as_posix(): p.read_bytes()
+                                       for p in sorted(source.rglob("*")) if p.is_file()})
+    target = _target(name)
+    if target == "plans/test-agency/114.yaml" or target.startswith("plans/"):
+        return make_project(tmp_path, {target: source.read_bytes()})
+    root = make_project(tmp_path, site_toml=source.read_text(encoding="utf-8") if target == "site.toml" else TOML)
+    shutil.copytree(REPO / "frameworks", root / "frameworks")
+    if target != "site.toml":
+        (root / target).write_bytes(source.read_bytes())
+    return root
 
 
 def _check(root: pathlib.Path) -> list[str]:
@@ -67,7 +159,11 @@ def _check(root: pathlib.Path) -> list[str]:
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        return [str(p) for p in pipeline.check(load_config(root / "site.toml")).problems.errors]
+        try:
+            config = load_config(root / "site.toml")
+        except ConfigError as exc:
+            return [str(p) for p in exc.problems] or [str(exc)]
+        return [str(p) for p in pipeline.check(config).problems.errors]
     finally:
         os.chdir(cwd)
 
@@ -75,17 +171,18 @@ def _check(root: pathlib.Path) -> list[str]:
 def test_every_bad_fixture_has_an_expectation():
     names = {p.name for p in (FIXTURES / "bad").iterdir() if ".ok." not in p.name}
     assert names == set(EXPECTED)
-    assert len(names) >= 25
+    assert len(names) >= 60
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_bad_file_is_reported_at_file_line_column(tmp_path, name):
-    line, col, gist = EXPECTED[name]
-    root = make_project(tmp_path, {_target(name): (FIXTURES / "bad" / name).read_bytes()})
+    *path, line, col, gist = EXPECTED[name]
+    root = _bad_project(tmp_path, name)
     text = _check(root)
     assert text, f"{name}: no error reported"
-    where = f"{_target(name)}:{line}:{col}: 錯誤："
+    where = f"{path[0] if path else _target(name)}:{line}:{col}: 錯誤："
     assert any(t.startswith(where) and gist in t for t in text), "\n".join(text)
+    assert all("\n    建議：" in t for t in text), f"{name}: every problem carries a hint\n" + "\n".join(text)
 
 
 def test_utf8_bom_is_accepted(tmp_path):
@@ -195,3 +292,53 @@ def test_site_toml_mistakes_name_the_key(tmp_path, toml, gist):
     result = _run(make_project(tmp_path, site_toml=toml), "check")
     assert result.returncode == 2
     assert gist in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_wrong_type_in_every_plan_field_is_reported_field_by_field(tmp_path):
+    text = _check(_bad_project(tmp_path, "51-every-field-wrong-type.yaml"))
+    fields = ["title", "framework", "published", "draft", "numbering", "known_gaps", "approval", "revisions",
+              "columns", "sections[1].title", "sections[1].body", "sections[1].content", "content.note",
+              "content.units", "content.opening", "content.pillars[1].code", "content.pillars[1].title",
+              "content.pillars[1].points", "content.pillars[1].units", "content.pillars[1].items[1].code",
+              "content.pillars[1].items[1].title", "content.pillars[1].items[1].intro",
+              "content.pillars[1].items[1].deadline", "content.pillars[1].items[1].measures"]
+    for name in fields:
+        assert any(f"錯誤：{name} " in t for t in text), f"{name} not reported:\n" + "\n".join(text)
+    assert len(text) == len(fields)
+
+
+def test_every_site_toml_mistake_is_reported_at_once_each_at_its_line(tmp_path):
+    root = _bad_project(tmp_path, "82-unknown-keys-and-types.site.toml")
+    where = [t.split(": 錯誤：")[0] for t in _check(root)]
+    assert where == ["site.toml:2:8", "site.toml:4:12", "site.toml:5:1", "site.toml:6:11", "site.toml:9:7",
+                     "site.toml:10:1", "site.toml:13:15", "site.toml:16:9", "site.toml:19:1"]
+    result = _run(root, "check")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("錯誤：") == 9
+    assert "site.toml:6:11: 錯誤：設定「site.updated」應該是文字（請加引號），寫成了 2025-01-15" in result.stderr
+    assert "您是不是要寫「contact.phone」？" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["52-nul-byte.yaml", "70-slug-trailing-newline.agency.yaml",
+                                  "76-framework-missing-level.framework.yaml", "84-contact-url-scheme.site.toml",
+                                  "87-plan-without-agency", "54-deep-nesting.yaml"])
+def test_check_command_on_each_kind_of_bad_input_exits_non_zero_without_a_traceback(tmp_path, name):
+    *path, line, col, gist = EXPECTED[name]
+    result = _run(_bad_project(tmp_path, name), "check")
+    assert result.returncode in (1, 2), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"{path[0] if path else _target(name)}:{line}:{col}: 錯誤：" in result.stderr
+
+
+def test_a_10_mb_file_gets_a_size_message_at_once(tmp_path):
+    import time
+
+    plan = (FIXTURES / "project/plans/test-agency/114.yaml").read_bytes()
+    big = plan + b"note: |\n" + (b"  " + "一段很長的文字".encode() * 50 + b"\n") * 10000   # 10.0 MB of text
+    assert len(big) > 10 * 1000 * 1000
+    root = make_project(tmp_path, {"plans/test-agency/114.yaml": big})
+    started = time.monotonic()
+    (problem,) = _check(root)
+    assert time.monotonic() - started < 5
+    assert problem.startswith("plans/test-agency/114.yaml:1:1: 錯誤：檔案太大（10.")
+    assert "最大 1 MB" in problem and "建議：" in problem
