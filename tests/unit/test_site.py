@@ -249,3 +249,38 @@ def test_two_files_on_one_path_is_an_error_not_an_overwrite(tmp_path):
         write.publish(out, [OutFile("a/index.html", b"x"), OutFile("A/index.html", b"y")], static_dir=tmp_path / "none")
     assert "兩個頁面使用同一個網址「A/index.html」" in str(failure.value.problems.items[0])
     assert (out / "a/index.html").read_bytes() == b"first"
+
+
+def test_a_build_killed_at_any_moment_leaves_a_complete_site(tmp_path):
+    """SIGKILL (a CI job cancelled, a machine losing power) gives no chance to clean up: whenever it
+    lands, the output folder is the previous complete site or the new complete one, never a mix."""
+    import signal
+    import time
+
+    root = make_project(tmp_path, plans_from=REPO / "plans")
+    out = root / "_site"
+    assert build(out, config=root / "site.toml", cwd=root).returncode == 0
+    old = digest(out)
+    shutil.copytree(out, tmp_path / "old")
+    plan = root / "plans/kaohsiung-senior-center/113.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("於1樓大廳設置意見箱。", "於1樓大廳設置意見箱及線上表單。"),
+                    encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    assert build(fresh, config=root / "site.toml", cwd=root).returncode == 0
+    new = digest(fresh)
+    assert new != old
+    seen = set()
+    cmd = [sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "build", "--out", str(out),
+           "--quiet", "--no-pdf"]
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.2, 2.6, 3.0, 3.5, 4.0, 5.0):
+        process = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = digest(out)
+        assert now in (old, new), f"killed after {delay}s: the output is neither the old nor the new site"
+        seen.add("new" if now == new else "old")
+        if now == new:   # start again from the old site for the next kill
+            shutil.rmtree(out)
+            shutil.copytree(tmp_path / "old", out)
+    print(f"12 kills: output was the {' or the '.join(sorted(seen))} complete site each time")
