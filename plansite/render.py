@@ -140,7 +140,9 @@ def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolu
     if page.kind in ("plan", "agency") and any(d.is_image for d in downloads):
         qr_code = qr.inline_svg(canonical, f"{page.title}網址的 QR Code")
     return {"page": page, "site": model, "config": config, "link": link, "canonical": canonical,
-            "urls": model.urls, "inline_css": inline_css, "downloads": downloads, "csp": content_security_policy(inline_css),
+            "urls": model.urls, "inline_css": inline_css, "downloads": downloads, # the pages printed to PDF are input to Chromium, not published pages: no policy there (with one,
+            # Chromium numbered the PDF's structure elements differently from run to run)
+            "csp": "" if absolute else content_security_policy(inline_css),
             "listing": listing, "qr_code": qr_code, **page.data}
 
 
