@@ -50,7 +50,7 @@ def print_pages(pages: dict[str, bytes], static_dir: pathlib.Path, dates: dict[s
             result = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
             if result.returncode != 0 or not target.is_file():
                 raise RuntimeError(f"Chromium 無法產生 {path} 的 PDF：{result.stderr.strip()[-300:]}")
-            return path, _fix_dates(target.read_bytes(), dates.get(path, "2000-01-01"))
+            return path, _stable_node_ids(_fix_dates(target.read_bytes(), dates.get(path, "2000-01-01")))
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             return dict(pool.map(one, enumerate(sorted(pages))))
@@ -64,3 +64,18 @@ def _fix_dates(pdf: bytes, day: str) -> bytes:
         return new if len(new) == len(match.group(0)) else match.group(0)   # never shift xref offsets
 
     return re.sub(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]*\)", replace, pdf)
+
+
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def _stable_node_ids(pdf: bytes) -> bytes:
+    """Renumber the tagged PDF's structure-element ids (node00000158 …) 1, 2, 3 … in their own order.
+
+    Chromium takes them from its DOM node counter, which now and then counts one node more (timing),
+    shifting every id and so the bytes of an otherwise identical PDF. The mapping keeps the order (the
+    IDTree's names stay sorted) and the width (no xref offset moves).
+    """
+    ids = sorted({int(m.group(1)) for m in _NODE_ID.finditer(pdf)})
+    new = {old: b"(node%08d)" % index for index, old in enumerate(ids, 1)}
+    return _NODE_ID.sub(lambda m: new[int(m.group(1))], pdf)

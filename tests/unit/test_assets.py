@@ -48,3 +48,15 @@ def test_a_page_lists_documents_before_qr_images():
     listing = {"a/": [png, pdf, odt]}
     assert assets.page_downloads(listing, "a/") == [pdf, odt, png]
     assert assets.page_downloads(listing, "b/") == []
+
+
+def test_pdf_structure_ids_are_renumbered_in_order_without_moving_bytes():
+    from plansite.pdf import _stable_node_ids
+
+    # Chromium's ids as two runs gave them: the second counted one DOM node more before the table
+    first = b"<</S /TH /ID (node00000158)>> <</S /TD /ID (node00000162)>> /Names [(node00000158) 9 0 R (node00000162) 10 0 R]"
+    second = first.replace(b"00000158", b"00000159").replace(b"00000162", b"00000163")
+    assert _stable_node_ids(first) == _stable_node_ids(second)
+    stable = _stable_node_ids(first)
+    assert len(stable) == len(first)   # xref offsets stay valid
+    assert stable.count(b"(node00000001)") == 2 and stable.count(b"(node00000002)") == 2   # order kept: the names stay sorted
