@@ -60,6 +60,14 @@ class TableParser(html.parser.HTMLParser):
             self.cell[1] += data
 
 
+def small_plan(content: str, columns: str = "") -> str:
+    """A one-pillar plan of the fixture agency (its known gaps listed), `content` under `content:`."""
+    return ("year: 114\ntitle: 114年度提升服務計畫\nframework: six-pillars\n"
+            'known_gaps: ["1.2", "1.3", "1.4", "2", "3", "4", "5", "6"]\n'
+            + (f"columns: {columns}\n" if columns else "")
+            + "sections:\n  - title: 計畫內容\n    content: true\ncontent:\n" + content)
+
+
 def parse_table(page: pathlib.Path) -> TableParser:
     parser = TableParser()
     parser.feed(page.read_text(encoding="utf-8"))
@@ -244,21 +252,12 @@ def test_a_draft_may_be_unfinished_but_the_same_gaps_are_errors_in_a_final_plan(
     ("[{item: 策略}, {measure: 作法}]", "{text: 作法。, benfit: 好。}", "114.yaml:14:34: 錯誤：不認得的欄位「benfit」（在具體作法中）。"),
 ])
 def test_column_declarations_are_checked(tmp_path, columns, measure, expected):
-    plan = f"""year: 114
-title: 114年度提升服務計畫
-framework: six-pillars
-known_gaps: ["1.2", "1.3", "1.4", "2", "3", "4", "5", "6"]
-columns: {columns}
-sections:
-  - title: 計畫內容
-    content: true
-content:
-  pillars:
+    plan = small_plan(f"""  pillars:
     - code: "1"
       items:
         - code: "1.1"
           measures: [{measure}]
-"""
+""", columns=columns)
     root = make_project(tmp_path, {"plans/test-agency/114.yaml": plan})
     result = _check(root)
     assert expected in result.stderr, result.stderr
@@ -300,21 +299,13 @@ def test_the_seed_plans_pass_check_strict(tmp_path):
 
 
 def test_units_empty_list_acknowledges_a_measure_the_document_gives_no_unit(tmp_path):
-    plan = """year: 114
-title: 114年度提升服務計畫
-framework: six-pillars
-known_gaps: ["1.2", "1.3", "1.4", "2", "3", "4", "5", "6"]
-sections:
-  - title: 計畫內容
-    content: true
-content:
-  pillars:
+    plan = small_plan("""  pillars:
     - code: "1"
       items:
         - code: "1.1"
           measures:
             - 訂定標準作業流程。
-"""
+""")
     root = make_project(tmp_path, {"plans/test-agency/114.yaml": plan})
     before = _check(root, "--strict")
     assert "114.yaml:14:15: 警告：這項具體作法沒有負責單位。" in before.stderr and "units: []" in before.stderr
@@ -325,15 +316,7 @@ content:
 
 
 def test_the_unit_column_stays_when_only_the_opening_row_names_units(tmp_path):
-    plan = """year: 114
-title: 114年度提升服務計畫
-framework: six-pillars
-known_gaps: ["1.2", "1.3", "1.4", "2", "3", "4", "5", "6"]
-sections:
-  - title: 計畫內容
-    content: true
-content:
-  opening:
+    plan = small_plan("""  opening:
     title: 訂定「提升服務計畫」
     measures:
       - 研訂工作計畫。
@@ -345,7 +328,7 @@ content:
           units: []
           measures:
             - 訂定標準作業流程。
-"""
+""")
     root = make_project(tmp_path, {"plans/test-agency/114.yaml": plan})
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "build",
