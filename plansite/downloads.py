@@ -88,8 +88,7 @@ def plan_table(plan: Plan) -> tuple[list[str], list[list[str]]]:
     getters = []
     for col in cols:
         if col.key in ("item", "focus") and ("item" in keys) != ("focus" in keys):   # one column holds both
-            header += [fw.levels[0].name if col.title == fw.levels[1].name else f"{col.title}（{fw.levels[0].name}）",
-                       col.title]
+            header += [f"{col.title}（{fw.levels[0].name}）", col.title]
             getters += [lambda r: r.pillar, lambda r: r.item]
             continue
         if col.key == "measure":
