@@ -141,7 +141,7 @@ def number_plan(plan: Plan) -> None:
 
 def check_plan(plan: Plan, doc: Doc, problems: Problems) -> None:
     """Editor warnings for one plan: missing pillars and items (unless listed in known_gaps), measures
-    without units, empty sections."""
+    without units, empty sections, text an import left unplaced."""
     gaps = _known_gaps(plan, doc, problems)
     present = {p.code for p in plan.pillars} | {i.code for p in plan.pillars for i in p.items}
     for root in plan.framework.roots:
@@ -170,6 +170,16 @@ def check_plan(plan: Plan, doc: Doc, problems: Problems) -> None:
     for section in plan.sections:
         if not section.body.strip() and not section.has_content:
             problems.warn(section.pos, f"章節「{section.title}」沒有內容。", "請填寫 body，或刪除這個章節。")
+    for entry in plan.unplaced:
+        source = f"（來源：{entry.source}）" if entry.source else ""
+        problems.warn(entry.pos, f"匯入時未歸位的文字{source}：『{_excerpt(entry.text)}』",
+                      "請把這段文字移到計畫的正確位置（章節、構面、項目或作法），確認後刪除這一筆 unplaced。")
+
+
+def _excerpt(text: str, length: int = 30) -> str:
+    """The first `length` characters of a text on one line, with 「…」 when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[:length] + "…"
 
 
 def _gap_hint(code: str) -> str:

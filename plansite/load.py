@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from . import lint, schema, yamlfile
 from .errors import PlanError, Pos, Problems
 from .model import (Agency, Approval, Column, Framework, Group, Item, Measure, Opening, Pillar, Plan, Section,
-                    Unit)
+                    Unit, Unplaced)
 from .yamlfile import Doc
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -400,7 +400,14 @@ class _PlanReader:
         return Plan(agency=self.agency, year=data["year"], title=data["title"], framework=self.framework,
                     published=data.get("published", ""), columns=columns, declared_columns=declared,
                     sections=sections, note=content.get("note", ""), opening=opening, pillars=pillars,
-                    path=doc.path, raw=data, draft=data.get("draft") is True, approval=self.approval())
+                    path=doc.path, raw={k: v for k, v in data.items() if k != "unplaced"},
+                    draft=data.get("draft") is True, approval=self.approval(), unplaced=self.unplaced())
+
+    def unplaced(self) -> list[Unplaced]:
+        """Text an import could not place: kept with its place in this file, for check to point at.
+        Not content: left out of raw (the JSON download) and of every page."""
+        return [Unplaced(raw["text"], raw.get("source", ""), self.doc.pos(("unplaced", i)))
+                for i, raw in enumerate(self.doc.data.get("unplaced", []))]
 
     def approval(self) -> Approval | None:
         data = self.doc.data

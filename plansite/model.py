@@ -218,6 +218,14 @@ class Opening:
 
 
 @dataclass
+class Unplaced:
+    """Text an import could not place in the plan (unplaced:), kept so nothing is lost; never published."""
+    text: str
+    source: str                     # where in the imported file it came from: 第 12 行, or ""
+    pos: Pos
+
+
+@dataclass
 class Plan:
     agency: Agency
     year: int
@@ -234,6 +242,7 @@ class Plan:
     raw: dict                       # the validated data, for the JSON download
     draft: bool = False
     approval: Approval | None = None
+    unplaced: list[Unplaced] = field(default_factory=list)   # imported text still to be placed by the editor
 
     def column_title(self, key: str, default: str = "") -> str:
         return next((c.title for c in self.columns if c.key == key), default)

@@ -118,6 +118,8 @@ EXPECTED = {
                                       "機關全銜「測試市政府社會局ＡＢＣ中心」與 plans/test-agency/ 重複"),
     "94-yml-extension": ("plans/test-agency/113.yml", 1, 1, "副檔名請用 .yaml"),
     "95-framework-file-in-plans": ("plans/test-agency/six-pillars.yaml", 1, 1, "計畫檔的檔名必須是民國年"),
+    # imported text left unplaced: a list of {text, source}, even in a draft
+    "96-unplaced-not-list.yaml": (6, 11, "unplaced 應該是清單（以「- 」開頭的項目），但寫成了文字「本計畫經費由各單位年度預算支應。」"),
 }
 
 
