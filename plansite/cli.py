@@ -84,6 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     framework.add_argument("--from", dest="source", metavar="代稱",
                            help="複製這個架構的結構，例如 six-pillars（預設：空白範本） / copy this framework")
 
+    imp = sub.add_parser("import", help="把現有的 Word/ODT/PDF/文字檔計畫轉成草稿計畫檔 / import a .docx/.odt/PDF/text plan",
+                         description="讀取機關現有的計畫（.docx、.odt、PDF，或從網頁、PDF 存下的純文字），寫成 "
+                                     "plans/<機關>/<年度>.yaml 草稿（draft: true，不會發布），並列出找到的章節、各構面的作法數、"
+                                     "單位、沒有歸位的文字與修補過的擷取問題。不會覆寫已存在的檔案。\n"
+                                     "Read an existing plan into a draft plan file and report what was found.")
+    imp.add_argument("file", type=pathlib.Path, help="要匯入的檔案 / the file to import")
+    imp.add_argument("--agency", required=True, help="機關代稱，即 plans/ 下的目錄名稱 / agency slug")
+    imp.add_argument("--year", type=int, help="民國年（預設：文件標題上的年度） / ROC year (default: from the title)")
+    imp.add_argument("--framework", help="計畫架構代稱，例如 six-pillars（預設：依表格文字判斷） / framework id")
+    imp.add_argument("--json", action="store_true", help="報告改以 JSON 輸出，給其他工具用 / print the report as JSON")
+
     serve = sub.add_parser("serve", help="建置並在本機預覽，檔案變更時自動重新建置 / build, serve and rebuild on change",
                            description="建置網站並在 http://127.0.0.1:<port>/ 提供預覽；plans/、templates/、static/ 或 "
                                        "site.toml 變更時自動重新建置。\nBuild, serve on 127.0.0.1 and rebuild on change.")
@@ -144,6 +155,8 @@ def _main(argv: list[str] | None) -> int:
             return _new_agency(config, args)
         if args.command == "new-framework":
             return _new_framework(config, args)
+        if args.command == "import":
+            return _import(config, args)
         if args.command == "serve":
             from .serve import serve  # noqa: PLC0415
 
@@ -257,6 +270,35 @@ def _new(config: Config, args) -> int:
     for problem in mine:
         print(problem, file=sys.stderr)
     return 1 if any(p.is_error for p in mine) else 0
+
+
+def _import(config: Config, args) -> int:
+    import json  # noqa: PLC0415
+
+    from .importer.run import report_text, run_import  # noqa: PLC0415
+    from .importer.source import ImportFailure  # noqa: PLC0415
+
+    try:
+        result = run_import(config.path("plans"), config.path("frameworks"), args.file, args.agency, args.year,
+                            args.framework)
+    except ImportFailure as exc:
+        print(f"{display_path(args.file)}: 錯誤：{exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"    建議：{exc.hint}", file=sys.stderr)
+        print("匯入失敗，沒有寫出任何檔案。 Import failed; nothing was written.", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report_text(result))
+    report = pipeline.check(config)
+    mine = [p for p in report.problems.items if p.pos.path.resolve() in (result.target.resolve(),)]
+    errors = [p for p in mine if p.is_error]
+    if not args.json:
+        print(f"檢查草稿：{len(errors)} 個錯誤、{len(mine) - len(errors)} 個警告（python build.py check 會列出全部）。")
+    for problem in errors:
+        print(problem, file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _ask(label: str, value: str | None, required: bool = True) -> str:

@@ -162,17 +162,23 @@ def parse_body(lines: list[tuple[str, str]], units: Units | None, deadlines: lis
             measure.lines.append(text)
             i += 1
             continue
+        if state == "heading" and block is not None and not block.measures:
+            # more lines before the first measure: the heading's own last words, or an intro
+            if not block.intro and not _SENTENCE_END.search(block.heading[-1]) and len(clean(text)) <= 12 \
+                    and len(clean("".join(block.heading))) <= 16:
+                block.heading.append(text)
+            else:
+                block.intro.append(text)
+            i += 1
+            continue
         ahead = next_marked(i + 1)
-        if ahead is not None and ahead.number in ("1", "1.1") and len(clean(text)) <= 60:
+        short = clean(text)
+        if ahead is not None and ahead.number in ("1", "1.1") and len(short) <= 60:
             block = Block(heading=[text])
             block.heading_open = True
             blocks.append(block)
             measure = None
             state = "heading"
-            i += 1
-            continue
-        if state == "heading" and block is not None and not block.measures:
-            block.heading.append(text)
             i += 1
             continue
         if block is None or block.units:

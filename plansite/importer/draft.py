@@ -54,6 +54,7 @@ class Block:
     """A run of measures sharing units: a group under a heading, or the measures of a row."""
 
     heading: list[str] = field(default_factory=list)
+    intro: list[str] = field(default_factory=list)     # a sentence between heading and measures
     measures: list[Measure] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
     code: str = ""                          # a framework code at group level (scored frameworks)
@@ -164,6 +165,9 @@ def _blocks_data(blocks: list[Block], target: dict) -> None:
     blocks = [b for b in blocks if b.measures or b.heading]
     if not blocks:
         return
+    for b in blocks:
+        if b.intro and not b.heading:
+            b.heading, b.intro = b.intro, []
     headed = any(b.heading or b.code for b in blocks)
     if not headed and len(blocks) == 1:
         b = blocks[0]
@@ -188,6 +192,8 @@ def _blocks_data(blocks: list[Block], target: dict) -> None:
             group["code"] = b.code
         if b.heading:
             group["heading"] = join_lines(b.heading)
+        if b.intro:
+            group["intro"] = join_lines(b.intro)
         group["measures"] = [_measure_data(m, with_units=bool(m.units and not b.units)) for m in b.measures]
         if b.units:
             group["units"] = _units(b.units)
@@ -228,11 +234,23 @@ def to_data(draft: Draft) -> dict:
             op["focus"] = draft.opening.focus
         _blocks_data(draft.opening.blocks, op)
         content["opening"] = op
+    if draft.note:
+        m = re.search(r"單位[^：:]*[：:]\s*(\S{2,12})$", draft.note)
+        if m and re.search(r"(處|局|科|課|室|組|所|中心)$", m.group(1)):
+            content["units"] = [m.group(1)]
     pillars = []
     for p in draft.pillars:
         pd: dict = {"code": p.code, "title": p.title}
         if p.points is not None:
             pd["points"] = p.points
+        if p.children:
+            # the format has no measures directly under a pillar that has items: keep the text, unplaced
+            for b in p.blocks:
+                for line in b.heading + b.intro:
+                    draft.unplaced.append(Unplaced(line, p.where))
+                for m in b.measures:
+                    draft.unplaced.append(Unplaced(m.text, p.where))
+            p.blocks = []
         _blocks_data(p.blocks, pd)
         items = []
         for it in p.children:

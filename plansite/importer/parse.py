@@ -19,7 +19,8 @@ from .draft import Block, Draft, Measure, Node, Opening, Section, Unplaced, clea
 from .source import Cell, ImportFailure, Para, Source, Table
 
 SECTION = re.compile(r"^\s*[-•]?\s*(?P<n>[壹貳參肆伍陸柒捌玖拾]+)\s*[、.．]\s*(?P<rest>.*)$")
-CJK_ITEM = re.compile(r"^\s*[-•]?\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）])\s*")
+CJK_ITEM = re.compile(r"^\s*[-•]?\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）])\s*")
+CJK_PILLAR = re.compile(r"^\s*[-•]?\s*[一二三四五六七八九十]+\s*[、.．]")
 ARABIC_ITEM = re.compile(r"^\s*[-•]?\s*(?:\d+\s*[.．、](?!\d)|[（(]\d+[)）])\s*")
 POINTS = re.compile(r"[（(]\s*(\d+)\s*分\s*[)）]")
 PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁)?|[-－—]\s*\d+\s*[-－—]|\d{1,3}|"
@@ -123,6 +124,8 @@ class Wording:
             target = self.squashed[node.code]
             if not target:
                 continue
+            if similarity(POINTS.sub("", stream)[:4], target[:4]) < 0.5:
+                continue   # a title starts where its first words are; never swallows text before it
             found = self._best_end(stream, target)
             if found is None:
                 continue
@@ -139,6 +142,9 @@ class Wording:
             if pm:
                 points = int(pm.group(1))
                 end += pm.end()
+            sm = re.match(r"[（(][^()（）]{1,10}[)）]", stream[end:])
+            if sm and not re.match(r"[（(]\d+分", sm.group(0)):
+                end += sm.end()   # 「…公平使用（服務零落差）」: the agency's own tag belongs to the title
             if end >= len(chars):
                 pos = (chars[-1][1] + 1, 0)
             else:
@@ -375,7 +381,7 @@ class TextTable:
         first = tokens[i][offset:]
         marker = CJK_ITEM.match(first)
         head = squash(first[marker.end():])
-        if len(head) < 2:
+        if not head:
             return None
         for node in expected + [n for n in self.wording.nodes if n not in expected and n.depth > 0]:
             target = self.wording.squashed[node.code]
@@ -396,7 +402,7 @@ class TextTable:
                     if pos >= len(target) - 1:
                         break
                     continue
-                if CJK_ITEM.match(tokens[j]):
+                if CJK_PILLAR.match(tokens[j]) or (node.depth > 0 and CJK_ITEM.match(tokens[j])):
                     break
                 skipped += 1
                 if skipped > 20:
