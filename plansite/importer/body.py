@@ -90,6 +90,32 @@ def take_units(lines: list[tuple[str, str]], i: int, units: Units, after_complet
     return [], i
 
 
+def parse_paragraphs(paras: list[str]) -> list[Block]:
+    """One table cell of a word processor's document: every paragraph is whole (never a broken line).
+    Unnumbered paragraphs before the first measure are the heading (and intro); after a measure,
+    an unnumbered paragraph is that measure's next paragraph."""
+    block = Block()
+    measure: Measure | None = None
+    paras = [p.strip() for p in paras if p.strip()]
+    for k, text in enumerate(paras):
+        mk = mark_of(text)
+        if mk and mk.kind in ("paren", "circled", "close") and measure is not None:
+            measure.subs.append([mk.rest])
+        elif mk:
+            measure = Measure([mk.rest], number=mk.number)
+            block.measures.append(measure)
+        elif measure is not None:
+            measure.more.append(text)
+        elif k + 1 < len(paras) and not block.heading:
+            block.heading.append(text)
+        elif k + 1 < len(paras) and mark_of(paras[k + 1]):
+            block.intro.append(text)
+        else:
+            measure = Measure([text])
+            block.measures.append(measure)
+    return [block] if block.measures or block.heading else []
+
+
 def parse_body(lines: list[tuple[str, str]], units: Units | None, deadlines: list[str] | None = None,
                blocks: list[Block] | None = None) -> list[Block]:
     """Blocks of measures from (text, where) lines. With `units`, unit lines are recognised and

@@ -34,6 +34,7 @@ def join_lines(lines: list[str]) -> str:
 @dataclass
 class Measure:
     lines: list[str]                       # first line, continuation lines (joined)
+    more: list[str] = field(default_factory=list)         # further paragraphs of the same measure
     subs: list[list[str]] = field(default_factory=list)   # sub-list entries, each its lines
     number: str = ""                       # the number written in the source ("1", "2.1"), if any
     deadline: str = ""
@@ -42,7 +43,7 @@ class Measure:
 
     @property
     def text(self) -> str:
-        head = join_lines(self.lines)
+        head = "\n\n".join([join_lines(self.lines)] + [clean(p) for p in self.more if clean(p)])
         if not self.subs:
             return head
         subs = "\n".join(f"{i}. {join_lines(s)}" for i, s in enumerate(self.subs, 1))

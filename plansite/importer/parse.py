@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..model import Framework, FrameworkNode
-from .body import DEADLINE, Units, mark_of, parse_body
+from .body import DEADLINE, Units, mark_of, parse_body, parse_paragraphs
 from .draft import Block, Draft, Measure, Node, Opening, Section, Unplaced, clean, join_lines
 from .source import Cell, ImportFailure, Para, Source, Table
 
@@ -196,8 +196,9 @@ def _original(tokens: list[str], start: tuple[int, int], end: tuple[int, int]) -
 class Document:
     """Header and numbered sections, fed paragraph by paragraph."""
 
-    def __init__(self, draft: Draft, agency_names: list[str]) -> None:
+    def __init__(self, draft: Draft, agency_names: list[str], whole_paragraphs: bool = False) -> None:
         self.draft = draft
+        self.whole_paragraphs = whole_paragraphs   # a word processor's paragraphs are never broken lines
         self.agency_names = [squash(n) for n in agency_names if n]
         self.section: Section | None = None
 
@@ -276,7 +277,7 @@ class Document:
                 depth = min(3, depth + 1)
             lines.append((depth, t[m.end():]))
             return
-        if lines:
+        if lines and not self.whole_paragraphs:
             depth, previous = lines[-1]
             if not re.search(r"[。！？：:]$", previous):
                 lines[-1] = (depth, join_lines([previous, t]))
@@ -622,8 +623,10 @@ class GridTable:
                 measure_cells = [c for c, k in enumerate(keys) if k not in ("item", "focus", "sub", "unit", "deadline", "result") and not k.startswith(("item", "focus", "unit"))][:1]
             for c in measure_cells:
                 if c in new and new[c].text.strip():
-                    lines = [(p, new[c].where) for p in new[c].paras]
-                    blocks = parse_body(lines, None)
+                    if self.visual:
+                        blocks = parse_body([(p, new[c].where) for p in new[c].paras], None)
+                    else:
+                        blocks = parse_paragraphs(new[c].paras)
                     if block.code and blocks:
                         for b in blocks:
                             block.measures.extend(b.measures)
@@ -747,7 +750,7 @@ def parse(source: Source, framework: Framework, unit_names: list[str], agency_na
     draft = Draft(framework=framework.id)
     draft.repairs.extend(source.repairs)
     units = Units(unit_names)
-    doc = Document(draft, agency_names)
+    doc = Document(draft, agency_names, whole_paragraphs=source.kind in ("docx", "odt"))
     has_deadline = "deadline" in framework.columns
     text_table: TextTable | None = None
     in_table = False
@@ -761,6 +764,7 @@ def parse(source: Source, framework: Framework, unit_names: list[str], agency_na
             grid = GridTable(draft, framework, units, visual_lines=source.kind == "pdf")
             if grid.parse(block):
                 grids_done = True
+                _take_table_caption(draft, doc)
                 _mark_content(draft, doc)
                 continue
             for row in block.rows:
@@ -826,6 +830,20 @@ def parse(source: Source, framework: Framework, unit_names: list[str], agency_na
         draft.repairs.append(f"頁碼 {dropped_pages} 行已略過。")
     _finish_columns(draft, framework)
     return draft
+
+
+def _take_table_caption(draft: Draft, doc: Document) -> None:
+    """Lines just above the table that belong to it: a note (單位(機關)：社會處) and a caption (附表：計畫內容)."""
+    lines = doc.section.lines if doc.section is not None else []
+    while lines and lines[-1][0] == 0:
+        text = lines[-1][1]
+        if re.match(r"^附表", text) and len(text) <= 20:
+            lines.pop()
+            draft.repairs.append(f"「{text}」是表格的標題，沒有另外放進章節。")
+        elif re.search(r"[：:]", text) and len(text) <= 30 and not draft.note:
+            draft.note = lines.pop()[1]
+        else:
+            break
 
 
 def _mark_content(draft: Draft, doc: Document) -> None:

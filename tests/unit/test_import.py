@@ -1,0 +1,204 @@
+"""`python build.py import`: each seed plan, by every route an agency has it in, lands where the
+hand-made plan has it.
+
+Routes: the seed texts (text extracted from the agencies' PDF/Word files), the ODT the site
+offers for each plan, and a .docx made from each plan with python-docx as agencies make them
+(merged pillar cells). The PDF route needs Chromium and is in tests/browser/test_import_pdf.py.
+Figures are printed (pytest -s) so the closing note can quote them.
+"""
+from __future__ import annotations
+
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+import yaml
+
+import import_metrics as metrics
+from plansite import downloads
+from plansite.errors import Problems
+from plansite.frameworks import load_frameworks
+from plansite.importer.run import run_import
+from plansite.load import load_content
+from plansite.table import build_table
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SEEDS = {
+    "000_c8a03ccdb417268b.txt": ("kaohsiung-dv-prevention-center", 114),
+    "001_8a2148193b52e61e.txt": ("kaohsiung-child-welfare-center", 110),
+    "002_28a8e7d2a5a76b0a.txt": ("kaohsiung-senior-center", 113),
+    "003_61997cda20c11ac0.txt": ("penghu-social-affairs", 107),
+    "004_475f12c5ab84fb19.txt": ("kaohsiung-jiasian-district", 114),
+}
+
+
+def _empty_plans(tmp_path: pathlib.Path, slug: str) -> pathlib.Path:
+    """A plans/ folder holding only the agency (its agency.yaml), as before an agency's first import."""
+    plans = tmp_path / "plans"
+    (plans / slug).mkdir(parents=True)
+    shutil.copy(REPO / "plans" / slug / "agency.yaml", plans / slug / "agency.yaml")
+    return plans
+
+
+def _import(tmp_path, slug, file, year=None):
+    plans = _empty_plans(tmp_path, slug)
+    result = run_import(plans, REPO / "frameworks", file, slug, year)
+    data = yaml.safe_load(result.target.read_text(encoding="utf-8"))
+    return result, data
+
+
+def _expected(slug: str, year: int) -> dict:
+    return yaml.safe_load((REPO / "plans" / slug / f"{year}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def content():
+    problems = Problems()
+    frameworks = load_frameworks(REPO / "frameworks", problems)
+    loaded = load_content(REPO / "plans", frameworks, problems)
+    assert not problems.errors
+    return loaded
+
+
+# ---- text route: the seeds themselves ------------------------------------------------------
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_each_seed_text_imports_to_a_draft_matching_the_hand_made_plan(tmp_path, seed):
+    slug, year = SEEDS[seed]
+    source = REPO / "tests" / "seeds" / seed
+    result, data = _import(tmp_path, slug, source)
+    assert data["draft"] is True
+    assert data["year"] == year
+    expected = _expected(slug, year)
+    assert data["framework"] == expected["framework"]
+    placed, wrong = metrics.placement(expected, data)
+    agency = yaml.safe_load((REPO / "plans" / slug / "agency.yaml").read_text(encoding="utf-8"))
+    # the page shows the agency's full name above the title; the draft keeps it in agency.yaml
+    header = {"agency": agency.get("full_name", agency["name"]) + data["title"]}
+    covered, missing = metrics.coverage(source.read_text(encoding="utf-8"), {**data, **header})
+    print(f"\n{seed} text → {slug}/{year}: placement {placed:.1%}, coverage {covered:.1%}, "
+          f"unplaced {len(data.get('unplaced', []))}, repairs {len(result.draft.repairs)}")
+    assert placed >= 0.90, wrong[:10]
+    assert covered >= 0.97, missing[:10]
+
+
+def test_an_imported_draft_passes_check_and_is_left_out_of_the_build(tmp_path):
+    slug, year = SEEDS["000_c8a03ccdb417268b.txt"]
+    root = tmp_path
+    shutil.copytree(REPO / "frameworks", root / "frameworks")
+    shutil.copytree(REPO / "schema", root / "schema")
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    _empty_plans(root, slug)
+    run = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "import",
+                          str(REPO / "tests/seeds/000_c8a03ccdb417268b.txt"), "--agency", slug],
+                         cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert f"plans/{slug}/{year}.yaml" in run.stdout
+    assert "0 個錯誤" in run.stdout
+    assert re.search(r"具體作法共 \d+ 項", run.stdout)
+    text = (root / "plans" / slug / f"{year}.yaml").read_text(encoding="utf-8")
+    assert "\ndraft: true\n" in text
+    again = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "import",
+                            str(REPO / "tests/seeds/000_c8a03ccdb417268b.txt"), "--agency", slug],
+                           cwd=root, capture_output=True, text=True)
+    assert again.returncode == 1 and "不會覆寫" in again.stderr
+    assert (root / "plans" / slug / f"{year}.yaml").read_text(encoding="utf-8") == text
+
+
+def test_json_report_lists_sections_pillars_units_unplaced_and_repairs(tmp_path):
+    import json
+
+    slug, _ = SEEDS["003_61997cda20c11ac0.txt"]
+    root = tmp_path
+    for name in ("frameworks", "schema"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    _empty_plans(root, slug)
+    run = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "import",
+                          str(REPO / "tests/seeds/003_61997cda20c11ac0.txt"), "--agency", slug, "--json"],
+                         cwd=root, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["framework"] == "gsa-2"
+    assert report["sections"][0] == "計畫依據："
+    assert [p["code"] for p in report["pillars"]] == ["1", "2", "3", "4", "5", "6"]
+    assert report["measures"] == sum(p["measures"] + sum(i["measures"] for i in p["items"]) for p in report["pillars"])
+    assert set(report["units"]) == {"matched", "added_to_agency"}
+    assert isinstance(report["unplaced"], list) and isinstance(report["repairs"], list)
+
+
+# ---- round trips: the site's ODT and an agency-made .docx ------------------------------------
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", str(text))
+    return re.sub(r"\s+", "", text)
+
+
+def _shape(data: dict) -> list[tuple]:
+    """The plan data that must survive a round trip: every measure with its place, units and deadline,
+    and every section's title and text."""
+    out: list[tuple] = []
+    for s in data.get("sections", []):
+        body = re.sub(r"^\s*\d+\.\s*", "", s.get("body", ""), flags=re.M)
+        out.append(("section", _norm(s["title"]), _norm(body)))
+    content = data["content"]
+
+    def units_of(node, inherited):
+        return node.get("units", inherited)
+
+    def walk(node, pillar, item, inherited):
+        inherited = units_of(node, inherited)
+        for m in node.get("measures", []) or []:
+            text = m["text"] if isinstance(m, dict) else m
+            units = m.get("units", inherited) if isinstance(m, dict) else inherited
+            deadline = m.get("deadline", "") if isinstance(m, dict) else ""
+            out.append(("measure", pillar, item, _norm(re.sub(r"^\s*\d+\.\s*", "", text, flags=re.M)),
+                        tuple(units), str(deadline)))
+        for g in node.get("groups", []) or []:
+            walk(g, pillar, item, inherited)
+
+    top = content.get("units", [])
+    if content.get("opening"):
+        walk(content["opening"], "opening", "opening", top)
+    for p in content["pillars"]:
+        walk(p, p["code"], p["code"], top)
+        for it in p.get("items", []):
+            walk(it, p["code"], it["code"], units_of(p, top))
+    return out
+
+
+def _compare(expected: dict, got: dict) -> list[str]:
+    want, have = _shape(expected), _shape(got)
+    diffs = [f"- {w}\n+ {h}" for w, h in zip(want, have) if w != h]
+    if len(want) != len(have):
+        diffs.append(f"{len(want)} expected entries, {len(have)} imported")
+    return diffs
+
+
+@pytest.mark.parametrize("slug,year", sorted(SEEDS.values()))
+def test_the_sites_own_odt_imports_back_to_the_same_plan(tmp_path, content, slug, year):
+    plan = next(p for p in content.plans if p.agency.slug == slug and p.year == year)
+    odt = tmp_path / f"{slug}-{year}.odt"
+    odt.write_bytes(downloads.odt_bytes(plan, build_table(plan)))
+    _, data = _import(tmp_path, slug, odt)
+    diffs = _compare(_expected(slug, year), data)
+    print(f"\n{slug}-{year}.odt → {len(_shape(data))} entries, {len(diffs)} differences")
+    assert not diffs, "\n".join(diffs[:8])
+
+
+@pytest.mark.parametrize("slug,year", sorted(SEEDS.values()))
+def test_an_agency_made_docx_imports_back_to_the_same_plan(tmp_path, content, slug, year):
+    from plan_docx import write_docx
+
+    plan = next(p for p in content.plans if p.agency.slug == slug and p.year == year)
+    docx = tmp_path / f"{slug}-{year}.docx"
+    write_docx(plan, plan.agency, docx)
+    _, data = _import(tmp_path, slug, docx)
+    diffs = _compare(_expected(slug, year), data)
+    print(f"\n{slug}-{year}.docx → {len(_shape(data))} entries, {len(diffs)} differences")
+    assert not diffs, "\n".join(diffs[:8])
