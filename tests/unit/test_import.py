@@ -202,3 +202,105 @@ def test_an_agency_made_docx_imports_back_to_the_same_plan(tmp_path, content, sl
     diffs = _compare(_expected(slug, year), data)
     print(f"\n{slug}-{year}.docx → {len(_shape(data))} entries, {len(diffs)} differences")
     assert not diffs, "\n".join(diffs[:8])
+
+
+# ---- files the importer cannot read: a clear message, exit 1, nothing written ------------------
+
+def _scanned_pdf(path: pathlib.Path) -> None:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (400, 200), "white")
+    ImageDraw.Draw(image).rectangle((20, 20, 380, 180), outline="black")
+    image.save(path, "PDF")
+
+
+def _encrypted_pdf(path: pathlib.Path) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with path.open("wb") as f:
+        writer.write(f)
+
+
+def _docx(path: pathlib.Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("高雄市政府社會局114年度提升服務工作計畫")
+    document.save(path)
+
+
+def _corrupted_docx(path: pathlib.Path) -> None:
+    whole = path.with_suffix(".whole.docx")
+    _docx(whole)
+    data = whole.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _legacy_doc(path: pathlib.Path) -> None:
+    """A real Word 97–2003 file, converted by LibreOffice (installed by scripts/test.sh)."""
+    source = path.with_suffix(".docx")
+    _docx(source)
+    profile = path.parent / "lo-profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "doc",
+                    "--outdir", str(path.parent), str(source)], check=True, capture_output=True, timeout=120)
+    assert path.is_file()
+
+
+UNREADABLE = {
+    "empty.txt": (lambda p: p.write_bytes(b""), "空的"),
+    "blank.txt": (lambda p: p.write_text(" \n\n  \n", encoding="utf-8"), "空的"),
+    "binary.dat": (lambda p: p.write_bytes(bytes(range(256)) * 8), "不是能讀的文字檔"),
+    "scanned.pdf": (_scanned_pdf, "掃描"),
+    "encrypted.pdf": (_encrypted_pdf, "密碼"),
+    "broken.pdf": (lambda p: p.write_bytes(b"%PDF-1.4\n%garbage\n"), "PDF"),
+    "corrupted.docx": (_corrupted_docx, "損壞"),
+    "old.doc": (_legacy_doc, ".docx"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_an_unreadable_file_gets_a_chinese_message_exit_1_and_nothing_written(tmp_path, name):
+    make, words = UNREADABLE[name]
+    source = tmp_path / "in" / name
+    source.parent.mkdir()
+    make(source)
+    slug = "kaohsiung-senior-center"
+    for sub in ("frameworks", "schema"):
+        shutil.copytree(REPO / sub, tmp_path / sub)
+    shutil.copy(REPO / "site.toml", tmp_path / "site.toml")
+    _empty_plans(tmp_path, slug)
+    before = sorted(p.name for p in (tmp_path / "plans" / slug).iterdir())
+    agency = (tmp_path / "plans" / slug / "agency.yaml").read_bytes()
+    run = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(tmp_path / "site.toml"), "import",
+                          str(source), "--agency", slug, "--year", "115"], cwd=tmp_path, capture_output=True, text=True)
+    print(f"\n{name}: {run.stderr.strip().splitlines()[0]}")
+    assert run.returncode == 1
+    assert "Traceback" not in run.stdout + run.stderr
+    assert f"{name}: 錯誤：" in run.stderr and "建議：" in run.stderr
+    assert words in run.stderr
+    assert "沒有寫出任何檔案" in run.stderr
+    assert sorted(p.name for p in (tmp_path / "plans" / slug).iterdir()) == before
+    assert (tmp_path / "plans" / slug / "agency.yaml").read_bytes() == agency
+
+
+def test_a_big5_text_file_imports_like_its_utf8_original(tmp_path):
+    slug, year = SEEDS["002_28a8e7d2a5a76b0a.txt"]
+    text = (REPO / "tests" / "seeds" / "002_28a8e7d2a5a76b0a.txt").read_text(encoding="utf-8")
+    big5 = tmp_path / "plan-big5.txt"
+    big5.write_bytes(text.encode("cp950", errors="strict"))
+    _, from_big5 = _import(tmp_path / "a", slug, big5)
+    _, from_utf8 = _import(tmp_path / "b", slug, REPO / "tests" / "seeds" / "002_28a8e7d2a5a76b0a.txt")
+    assert _shape(from_big5) == _shape(from_utf8)
+
+
+def test_a_document_of_no_known_framework_says_so_and_suggests_new_framework(tmp_path):
+    slug = "kaohsiung-senior-center"
+    source = tmp_path / "other.txt"
+    source.write_text("某機關115年度提升服務計畫\n壹、計畫內容\n一、推動智慧治理\n(一)建置資料平台\n1.完成平台建置。\n",
+                      encoding="utf-8")
+    with pytest.raises(Exception) as failure:
+        _import(tmp_path, slug, source)
+    assert "new-framework" in failure.value.hint
