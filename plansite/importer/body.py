@@ -207,6 +207,11 @@ def parse_body(lines: list[tuple[str, str]], units: Units | None, deadlines: lis
             state = "heading"
             i += 1
             continue
+        if measure is not None and measure.number and state in ("measure", "sub"):
+            # a numbered list has no unnumbered entries: a further sentence of the same measure
+            (measure.subs[-1] if state == "sub" else measure.lines).append(text)
+            i += 1
+            continue
         if block is None or block.units:
             block = Block()
             block.heading_open = False

@@ -28,6 +28,7 @@ PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*頁(?:\s*[，,]?\s*共\s*\d+\s*頁
 YEAR_TITLE = re.compile(r"(?P<year>\d{2,3})\s*年度?\s*(?P<rest>.*計畫.*)$")
 ROC_DATE = re.compile(r"(?:中華)?(?:民國)?\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 OPENING = "訂定「提升服務計畫」"
+TABLE_CAPTION = re.compile(r"^附表|^單位.{0,6}[：:]|計畫內容(?:（[^）]*）)?$")   # lines above a table: caption, note
 CONTENT_TITLE = re.compile(r"計畫內容|實施內容|執行內容|工作項目|附表|實施方式|執行方式")
 
 # Column titles agencies use, by the plan format's column key.
@@ -277,9 +278,9 @@ class Document:
                 depth = min(3, depth + 1)
             lines.append((depth, t[m.end():]))
             return
-        if lines and not self.whole_paragraphs:
+        if lines and not self.whole_paragraphs and not TABLE_CAPTION.search(t):
             depth, previous = lines[-1]
-            if not re.search(r"[。！？：:]$", previous):
+            if not re.search(r"[。！？：:]$", previous) and not TABLE_CAPTION.search(previous):
                 lines[-1] = (depth, join_lines([previous, t]))
                 return
         lines.append((0, t))
@@ -599,12 +600,15 @@ class GridTable:
                         continue
                     node = self._node(cell, depth=0)
                     if node is not None:
-                        pillar, item = node, None
+                        if node is not pillar:
+                            pillar, item = node, None
                         # pillar and item in one cell: 「一、…」 then 「(一)…」
                         child = self._child_in_same_cell(cell)
                         if child is not None:
-                            item = child
-                            pillar.children.append(child)
+                            same = next((c for c in pillar.children if c.code == child.code), None)
+                            item = same or child
+                            if same is None:
+                                pillar.children.append(child)
                     elif "focus" not in keys:
                         item = self._item(cell, pillar)
                 elif key == "focus":
@@ -624,7 +628,7 @@ class GridTable:
             for c in measure_cells:
                 if c in new and new[c].text.strip():
                     if self.visual:
-                        blocks = parse_body([(p, new[c].where) for p in new[c].paras], None)
+                        blocks = _visual_cell(new[c])
                     else:
                         blocks = parse_paragraphs(new[c].paras)
                     if block.code and blocks:
@@ -690,6 +694,9 @@ class GridTable:
         m = self._match(cell.text if not self.visual else join_lines(cell.paras), depth)
         if m is None:
             return None
+        same = next((p for p in self.draft.pillars if p.code == m.node.code), None)
+        if same is not None:
+            return same   # the pillar's cell repeated on a new page, or its row split by a page break
         node = Node(m.node.code, clean(m.title), m.points, where=cell.where)
         self.draft.pillars.append(node)
         return node
@@ -719,9 +726,26 @@ class GridTable:
             if holder is None:
                 holder = Node(root.code, root.title, root.points)
                 self.draft.pillars.append(holder)
+        same = next((c for c in holder.children if c.code == m.node.code), None)
+        if same is not None:
+            return same
         node = Node(m.node.code, clean(m.title), m.points, where=cell.where)
         holder.children.append(node)
         return node
+
+
+def _visual_cell(cell: Cell) -> list[Block]:
+    """A PDF cell's visual lines. A first line clearly shorter than the cell's full lines, with no
+    sentence end, followed by more text, is the group's heading (服務資訊公開透明 above its measure)."""
+    lines = [p for p in cell.paras if p.strip()]
+    widest = max((len(clean(p)) for p in lines), default=0)
+    first = clean(lines[0]) if lines else ""
+    if len(lines) >= 2 and not mark_of(first) and len(first) < 0.6 * widest and not re.search(r"[。！？；;：:，,]$", first):
+        blocks = parse_body([(p, cell.where) for p in lines[1:]], None)
+        if blocks and not blocks[0].heading:
+            blocks[0].heading = [lines[0]]
+            return blocks
+    return parse_body([(p, cell.where) for p in lines], None)
 
 
 # ---- the whole document ---------------------------------------------------------------
@@ -757,13 +781,21 @@ def parse(source: Source, framework: Framework, unit_names: list[str], agency_na
     grids_done = False
     dropped_headers = 0
     dropped_pages = 0
+    blocks = []
+    for b in source.blocks:
+        if isinstance(b, Para) and "\n" in b.text:
+            blocks.extend(Para(line, b.where) for line in b.text.split("\n"))
+        else:
+            blocks.append(b)
+    after_table = False
     content_titled = any(isinstance(b, Para) and (m := SECTION.match(b.text)) and CONTENT_TITLE.search(m.group("rest"))
-                         for b in source.blocks)
-    for block in source.blocks:
+                         for b in blocks)
+    for block in blocks:
         if isinstance(block, Table):
             grid = GridTable(draft, framework, units, visual_lines=source.kind == "pdf")
             if grid.parse(block):
                 grids_done = True
+                after_table = True
                 _take_table_caption(draft, doc)
                 _mark_content(draft, doc)
                 continue
@@ -806,6 +838,12 @@ def parse(source: Source, framework: Framework, unit_names: list[str], agency_na
             if in_table and text_table is not None:
                 in_table = False
             doc.start_section(sm.group("rest"), "", where)
+            after_table = False
+            continue
+        if after_table:
+            # between the content table and the next numbered section: notes under the table, or a
+            # page's furniture; not clearly part of any section, so the editor decides
+            draft.unplaced.append(Unplaced(clean(text), where))
             continue
         if not in_table and doc.section is not None and not grids_done and text_table is None \
                 and CJK_ITEM.match(text) and _starts_pillar(text, framework) \
@@ -837,7 +875,8 @@ def _take_table_caption(draft: Draft, doc: Document) -> None:
     lines = doc.section.lines if doc.section is not None else []
     while lines and lines[-1][0] == 0:
         text = lines[-1][1]
-        if re.match(r"^附表", text) and len(text) <= 20:
+        if (re.match(r"^附表", text) and len(text) <= 20) or \
+                (re.search(r"計畫內容(?:（[^）]*）)?$", text) and len(text) <= 80):
             lines.pop()
             draft.repairs.append(f"「{text}」是表格的標題，沒有另外放進章節。")
         elif re.search(r"[：:]", text) and len(text) <= 30 and not draft.note:

@@ -14,7 +14,10 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "unit"))
 import import_metrics as metrics  # noqa: E402
 
+from plansite.errors import Problems  # noqa: E402
+from plansite.frameworks import load_frameworks  # noqa: E402
 from plansite.importer.run import run_import  # noqa: E402
+from plansite.load import load_content  # noqa: E402
 
 PLANS = [("kaohsiung-child-welfare-center", 110), ("kaohsiung-dv-prevention-center", 114),
          ("kaohsiung-jiasian-district", 114), ("kaohsiung-senior-center", 113), ("penghu-social-affairs", 107)]
@@ -30,6 +33,9 @@ def test_each_seed_plans_pdf_download_imports_with_measures_in_place(seed_site, 
     result = run_import(plans, REPO / "frameworks", pdf, slug)
     data = yaml.safe_load(result.target.read_text(encoding="utf-8"))
     expected = yaml.safe_load((REPO / "plans" / slug / f"{year}.yaml").read_text(encoding="utf-8"))
+    problems = Problems()
+    load_content(plans, load_frameworks(REPO / "frameworks", problems), problems)
+    assert not problems.errors, "\n".join(str(p) for p in problems.errors[:5])
     placed, wrong = metrics.placement(expected, data)
     print(f"\n{slug}-{year}.pdf: placement {placed:.1%}, unplaced {len(data.get('unplaced', []))}, "
           f"repairs {len(result.draft.repairs)}")

@@ -1,7 +1,8 @@
 """How close an imported draft is to the hand-made plan for the same document.
 
 placement: the share of the hand-made plan's measures whose best-matching imported
-measure sits under the same pillar and sub-item (framework codes);
+measure (text similarity of at least 0.6, so two measures run together into one do not both
+count) sits under the same pillar and sub-item (framework codes);
 coverage: the seed fidelity measure (tests/seeds/seed_fidelity.py's fragments) applied to
 the draft's own text, leaving out `unplaced` (text the importer could not place).
 """
@@ -49,7 +50,8 @@ def placement(expected: dict, imported: dict) -> tuple[float, list[str]]:
     for pillar, item, text in want:
         best, where = 0.0, None
         for gp, gi, gt in got:
-            score = 1.0 if text and text in gt else 0.0
+            # the same measure, not one merged with its neighbours: equal text, or a close match
+            score = 1.0 if text == gt else 0.0
             if score < 1.0:
                 sm = difflib.SequenceMatcher(None, text, gt, autojunk=False)
                 if sm.real_quick_ratio() <= best or sm.quick_ratio() <= best:

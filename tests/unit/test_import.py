@@ -45,9 +45,13 @@ def _empty_plans(tmp_path: pathlib.Path, slug: str) -> pathlib.Path:
 
 
 def _import(tmp_path, slug, file, year=None):
+    """Import into an empty plans/ folder; the draft must load and pass every check without an error."""
     plans = _empty_plans(tmp_path, slug)
     result = run_import(plans, REPO / "frameworks", file, slug, year)
     data = yaml.safe_load(result.target.read_text(encoding="utf-8"))
+    problems = Problems()
+    load_content(plans, load_frameworks(REPO / "frameworks", problems), problems)
+    assert not problems.errors, "\n".join(str(p) for p in problems.errors[:5])
     return result, data
 
 
