@@ -1,7 +1,7 @@
 """How close an imported draft is to the hand-made plan for the same document.
 
 placement: the share of the hand-made plan's measures whose best-matching imported
-measure (text similarity of at least 0.6, so two measures run together into one do not both
+measure (text similarity of at least 0.8, so two measures run together into one do not both
 count) sits under the same pillar and sub-item (framework codes);
 coverage: the seed fidelity measure (tests/seeds/seed_fidelity.py's fragments) applied to
 the draft's own text, leaving out `unplaced` (text the importer could not place).
@@ -59,7 +59,7 @@ def placement(expected: dict, imported: dict) -> tuple[float, list[str]]:
                 score = sm.ratio()
             if score > best:
                 best, where = score, (gp, gi)
-        if best >= 0.6 and where == (pillar, item):
+        if best >= 0.8 and where == (pillar, item):
             right += 1
         else:
             wrong.append(f"{item} {text[:30]} → {where} ({best:.2f})")

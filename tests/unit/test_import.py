@@ -84,7 +84,11 @@ def test_each_seed_text_imports_to_a_draft_matching_the_hand_made_plan(tmp_path,
     # the page shows the agency's full name above the title; the draft keeps it in agency.yaml
     header = {"agency": agency.get("full_name", agency["name"]) + data["title"]}
     covered, missing = metrics.coverage(source.read_text(encoding="utf-8"), {**data, **header})
+    got = {text for _, _, text in metrics.measures(data)}
+    want = metrics.measures(expected)
+    identical = sum(1 for _, _, text in want if text in got)
     print(f"\n{seed} text → {slug}/{year}: placement {placed:.1%}, coverage {covered:.1%}, "
+          f"measures {len(want)} hand-made / {len(got)} imported / {identical} identical, "
           f"unplaced {len(data.get('unplaced', []))}, repairs {len(result.draft.repairs)}")
     assert placed >= 0.90, wrong[:10]
     assert covered >= 0.97, missing[:10]
