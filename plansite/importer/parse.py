@@ -862,6 +862,11 @@ def parse(source: Source, framework: Framework, unit_names: list[str], agency_na
             doc.line(text, where)
     if text_table is not None:
         text_table.parse()
+    if source.kind in ("text", "pdf"):
+        broken = sum(1 for *_, m in draft.measures() if len(m.lines) > 1 or any(len(sub) > 1 for sub in m.subs))
+        if broken:
+            draft.repairs.append(f"{broken} 項具體作法原本斷成多行（文字跨行或跨頁），已接成一段；"
+                                 "中文之間的斷行與對齊空白已去掉，英數字之間保留一個空白。")
     if dropped_headers:
         draft.repairs.append(f"表格跨頁重複的表頭「{' '.join(t for _, t in draft.columns)}」{dropped_headers} 次，已略過。")
     if dropped_pages:
