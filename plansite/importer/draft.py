@@ -233,7 +233,22 @@ def to_data(draft: Draft) -> dict:
         op: dict = {"title": draft.opening.title}
         if draft.opening.focus:
             op["focus"] = draft.opening.focus
-        _blocks_data(draft.opening.blocks, op)
+        blocks = draft.opening.blocks
+        if len(blocks) > 1 or any(b.heading or b.intro for b in blocks):
+            # the opening row has no groups: headings go to unplaced, measures keep their units
+            for b in blocks:
+                for line in b.heading + b.intro:
+                    draft.unplaced.append(Unplaced(line, "開頭列"))
+                for m in b.measures:
+                    m.units = m.units or list(b.units)
+            merged = Block(measures=[m for b in blocks for m in b.measures])
+            shared = {tuple(m.units) for m in merged.measures}
+            if len(shared) == 1:
+                merged.units = list(shared.pop())
+                for m in merged.measures:
+                    m.units = []
+            blocks = [merged]
+        _blocks_data(blocks, op)
         content["opening"] = op
     if draft.note:
         m = re.search(r"單位[^：:]*[：:]\s*(\S{2,12})$", draft.note)
@@ -244,8 +259,8 @@ def to_data(draft: Draft) -> dict:
         pd: dict = {"code": p.code, "title": p.title}
         if p.points is not None:
             pd["points"] = p.points
-        if p.children:
-            # the format has no measures directly under a pillar that has items: keep the text, unplaced
+        if p.blocks:
+            # the format has no measures directly under a pillar: keep the text, unplaced
             for b in p.blocks:
                 for line in b.heading + b.intro:
                     draft.unplaced.append(Unplaced(line, p.where))
@@ -266,5 +281,6 @@ def to_data(draft: Draft) -> dict:
     content["pillars"] = pillars
     data["content"] = content
     if draft.unplaced:
-        data["unplaced"] = [{"text": u.text, "source": u.source} for u in draft.unplaced]
+        data["unplaced"] = [{"text": u.text, "source": u.source} if u.source else {"text": u.text}
+                            for u in draft.unplaced if u.text.strip()]
     return data

@@ -343,6 +343,13 @@ class TextTable:
                     target = self.draft.opening
                     i, offset = end
                     continue
+            if match is None and CJK_ITEM.match(text):
+                # numbered like a pillar or sub-item (一、 (三)) but not the framework's wording: the
+                # editor places it; as a measure it would carry a typed number the format refuses
+                flush()
+                self.draft.unplaced.append(Unplaced(clean(text), wheres[i]))
+                i, offset = i + 1, 0
+                continue
             if match is None:
                 body.append((text, wheres[i]))
                 i, offset = i + 1, 0
@@ -351,18 +358,24 @@ class TextTable:
             node = match.node
             new = Node(node.code, clean(match.title), match.points, where=wheres[i])
             if node.depth == 0:
-                pillar = new
-                self.draft.pillars.append(pillar)
+                # a pillar met again (its title repeated after a page break) keeps one node
+                pillar = next((p for p in self.draft.pillars if p.code == node.code), None)
+                if pillar is None:
+                    pillar = new
+                    self.draft.pillars.append(pillar)
                 target = pillar
                 subs = []
             elif node.depth == 1:
                 if pillar is None or not node.code.startswith(pillar.code + "."):
                     pillar = self._pillar_for(node)
-                pillar.children.append(new)
-                target = new
+                target = next((c for c in pillar.children if c.code == node.code), None)
+                if target is None:
+                    target = new
+                    pillar.children.append(new)
                 subs = []
             else:
                 if not isinstance(target, Node) or target.code != node.parent.code:
+                    subs = []
                     parent = node.parent
                     if pillar is None or not parent.code.startswith(pillar.code + "."):
                         pillar = self._pillar_for(parent)
