@@ -573,9 +573,21 @@ class GridTable:
             return False
         r0, keys, titles = found
         seen: set[str] = set()
+        head = table.rows[r0]
         for c, (key, title) in enumerate(zip(keys, titles)):
             if key is None or key in seen:
-                key = f"col{c + 1}" if key is None else f"{key}{c + 1}"
+                # a header cell spanning two columns (工作重點 over item title and measures) or a
+                # blank header: the measures' column, when the table has none of its own
+                spanned = c > 0 and head[c] is head[c - 1]
+                if (spanned or not title) and "measure" not in seen and "measure" not in keys[c + 1:]:
+                    key, title = "measure", ""
+                    titles[c] = title
+                elif key is None:
+                    key = f"col{c + 1}"
+                else:
+                    key = f"{key}{c + 1}"
+                if not title and key != "measure":
+                    title = titles[c] = f"欄{c + 1}"
             keys[c] = key
             if key not in seen:
                 self.draft.columns.append((key, title))
@@ -764,23 +776,28 @@ def _visual_cell(cell: Cell) -> list[Block]:
 # ---- the whole document ---------------------------------------------------------------
 
 def choose_framework(source: Source, frameworks: dict[str, Framework]) -> tuple[Framework | None, dict[str, float]]:
-    """The framework whose pillar and item wording the document carries most of."""
+    """The framework whose pillar and item wording the document carries most of.
+
+    Scored by the characters of the framework's titles found in the document (a title counts when
+    it is there whole, or both its halves are, allowing small rewording), so that long, distinctive
+    titles outweigh short ones another framework shares (服務便捷). The scores returned are the
+    share of each framework's titles found. None when no framework has at least one long title's
+    worth of wording (30 characters) in the document."""
     text = squash("".join(b.text if isinstance(b, Para) else "".join(c.text for row in b.rows for c in row)
                           for b in source.blocks))
     scores: dict[str, float] = {}
+    weight: dict[str, int] = {}
     for fid, fw in frameworks.items():
-        titles = [squash(n.title) for n in fw.nodes.values() if n.depth <= 1]
+        titles = [t for t in (squash(n.title) for n in fw.nodes.values() if n.depth <= 1) if t]
         if not titles:
             continue
-        found = sum(1 for t in titles if t and t in text)
-        if found < len(titles):
-            # allow small rewording: a title's first and last halves
-            found = sum(1 for t in titles if t and (t in text or (t[:len(t) // 2] in text and t[len(t) // 2:] in text)))
-        scores[fid] = found / len(titles)
-    if not scores:
+        found = [t for t in titles if t in text or (t[:len(t) // 2] in text and t[len(t) // 2:] in text)]
+        scores[fid] = len(found) / len(titles)
+        weight[fid] = sum(len(t) for t in found)
+    if not weight:
         return None, scores
-    best = max(scores, key=lambda f: (scores[f], f))
-    return (frameworks[best] if scores[best] >= 0.4 else None), scores
+    best = max(weight, key=lambda f: (weight[f], scores[f], f))
+    return (frameworks[best] if weight[best] >= 30 else None), scores
 
 
 def parse(source: Source, framework: Framework, unit_names: list[str], agency_names: list[str]) -> Draft:

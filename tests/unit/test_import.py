@@ -345,3 +345,43 @@ def test_a_damaged_seed_text_gives_a_refusal_or_a_draft_that_passes_check(tmp_pa
         _import(tmp_path, slug, damaged, year=115)
     except ImportFailure as refusal:
         assert refusal.message and refusal.hint
+
+
+def test_a_docx_whose_header_spans_the_item_and_measure_columns(tmp_path):
+    """Agencies' own tables: 工作要項 | 工作重點 (over two columns) | 業務單位, as in the seeds' sources."""
+    import docx
+
+    slug = "kaohsiung-senior-center"
+    document = docx.Document()
+    document.add_paragraph("高雄市政府社會局長青綜合服務中心")
+    document.add_paragraph("116年度提升服務工作計畫")
+    document.add_paragraph("壹、計畫內容")
+    table = document.add_table(rows=4, cols=4)
+    header = table.rows[0].cells
+    header[0].text = "工作要項"
+    header[1].merge(header[2]).text = "工作重點"
+    header[3].text = "業務單位"
+    pillar = table.cell(1, 0).merge(table.cell(3, 0))
+    pillar.text = "一、完備基礎服務項目，注重服務特性差異化"
+    item = table.cell(1, 1).merge(table.cell(2, 1))
+    item.text = "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。"
+    table.cell(1, 2).text = "櫃檯服務"
+    table.cell(1, 2).add_paragraph("1.訂定「櫃檯服務人員守則」。")
+    table.cell(1, 2).add_paragraph("2.定期辦理員工及志工訓練。")
+    table.cell(1, 3).text = "行政課"
+    table.cell(2, 2).text = "設置服務台，指派專人輪值。"
+    table.cell(2, 3).text = "服務課"
+    table.cell(3, 1).text = "(二)提供民眾易讀、易懂、易用的服務申辦資訊及進度查詢管道，提升服務流程透明度。"
+    table.cell(3, 2).text = "於本中心網站公開各項服務項目。"
+    table.cell(3, 3).text = "教保課"
+    source = tmp_path / "plan.docx"
+    document.save(source)
+    _, data = _import(tmp_path / "out", slug, source)
+    assert data["year"] == 116
+    assert data["columns"] == {"item": "工作要項", "focus": "工作重點", "unit": "業務單位"}
+    first, second = data["content"]["pillars"][0]["items"]
+    assert first["code"] == "1.1" and second["code"] == "1.2"
+    assert first["groups"][0] == {"heading": "櫃檯服務", "measures": ["訂定「櫃檯服務人員守則」。", "定期辦理員工及志工訓練。"],
+                                  "units": ["行政課"]}
+    assert first["groups"][1]["measures"] == ["設置服務台，指派專人輪值。"]
+    assert second["measures"] == ["於本中心網站公開各項服務項目。"] and second["units"] == ["教保課"]
