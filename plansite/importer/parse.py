@@ -670,18 +670,21 @@ class GridTable:
         deadline = ""
         extras: dict[str, str] = {}
         for c, key in enumerate(keys):
-            if c not in new or not new[c].text.strip():
+            # units, deadline and extra columns apply to every row they span (a unit cell merged
+            # down a group's rows); the label and measure columns were read where they begin
+            cell = row[c] if c < len(row) else None
+            if cell is None or not cell.text.strip():
                 continue
             if key.startswith("unit"):
-                for p in new[c].paras:
+                for p in cell.paras:
                     found = self.units.names(p) or [clean(re.sub(r"^\s*\d+\s*[.．、]\s*", "", p))]
                     unit_names.extend(found)
             elif key.startswith("deadline"):
-                deadline = join_lines(new[c].paras)
+                deadline = join_lines(cell.paras)
             elif key in ("item", "focus", "sub", "measure") or key.startswith(("item", "focus", "measure")):
                 continue
             else:
-                extras[key] = join_lines(new[c].paras)
+                extras[key] = join_lines(cell.paras)
         for b in blocks:
             b.units.extend(u for u in unit_names if u not in b.units)
             for m in b.measures:

@@ -371,6 +371,7 @@ def test_a_docx_whose_header_spans_the_item_and_measure_columns(tmp_path):
     table.cell(1, 3).text = "行政課"
     table.cell(2, 2).text = "設置服務台，指派專人輪值。"
     table.cell(2, 3).text = "服務課"
+    table.cell(2, 3).add_paragraph("教保課")
     table.cell(3, 1).text = "(二)提供民眾易讀、易懂、易用的服務申辦資訊及進度查詢管道，提升服務流程透明度。"
     table.cell(3, 2).text = "於本中心網站公開各項服務項目。"
     table.cell(3, 3).text = "教保課"
@@ -384,4 +385,27 @@ def test_a_docx_whose_header_spans_the_item_and_measure_columns(tmp_path):
     assert first["groups"][0] == {"heading": "櫃檯服務", "measures": ["訂定「櫃檯服務人員守則」。", "定期辦理員工及志工訓練。"],
                                   "units": ["行政課"]}
     assert first["groups"][1]["measures"] == ["設置服務台，指派專人輪值。"]
+    assert first["groups"][1]["units"] == ["服務課", "教保課"]
     assert second["measures"] == ["於本中心網站公開各項服務項目。"] and second["units"] == ["教保課"]
+
+
+def test_a_unit_cell_merged_down_several_rows_applies_to_each_row(tmp_path):
+    import docx
+
+    slug = "kaohsiung-senior-center"
+    document = docx.Document()
+    document.add_paragraph("116年度提升服務工作計畫")
+    table = document.add_table(rows=3, cols=4)
+    for c, title in enumerate(("工作要項", "工作重點", "具體作法", "業務單位")):
+        table.cell(0, c).text = title
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "一、完備基礎服務項目，注重服務特性差異化"
+    table.cell(1, 1).text = "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。"
+    table.cell(2, 1).text = "(二)提供民眾易讀、易懂、易用的服務申辦資訊及進度查詢管道，提升服務流程透明度。"
+    table.cell(1, 2).text = "訂定櫃檯服務人員守則。"
+    table.cell(2, 2).text = "於本中心網站公開各項服務項目。"
+    table.cell(1, 3).merge(table.cell(2, 3)).text = "行政課"
+    source = tmp_path / "plan.docx"
+    document.save(source)
+    _, data = _import(tmp_path / "out", slug, source)
+    first, second = data["content"]["pillars"][0]["items"]
+    assert first["units"] == ["行政課"] and second["units"] == ["行政課"]
