@@ -182,6 +182,19 @@ class Wording:
         return best
 
 
+def _cjk_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12 (pillar and sub-item numbers)."""
+    digits = "一二三四五六七八九"
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + digits.index(text[1]) + 1
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.index(tens) + 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+    return digits.index(text) + 1 if text in digits else 0
+
+
 def _original(tokens: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
     """The text as written between two (token, offset) positions, lines joined."""
     parts = []
@@ -344,6 +357,8 @@ class TextTable:
                     i, offset = end
                     continue
             if match is None and CJK_ITEM.match(text):
+                match = self._by_number(i, offset, pillar)
+            if match is None and CJK_ITEM.match(text):
                 # numbered like a pillar or sub-item (一、 (三)) but not the framework's wording: the
                 # editor places it; as a measure it would carry a typed number the format refuses
                 flush()
@@ -388,6 +403,36 @@ class TextTable:
                 subs.append(node)
             i, offset = match.end
         flush()
+
+    def _by_number(self, i: int, offset: int, pillar: Node | None) -> TitleMatch | None:
+        """An agency's own rewording of a pillar or sub-item: placed by its number (三、 is the third
+        pillar, (二) the current pillar's second sub-item) when the framework has that one and the
+        plan does not yet. Its title is the text up to the first full stop."""
+        tokens = self.tokens
+        first = tokens[i][offset:]
+        m = re.match(r"^\s*[-•]?\s*(?:(?P<top>[一二三四五六七八九十]+)\s*[、.．]|[（(]\s*(?P<sub>[一二三四五六七八九十]+)\s*[)）])\s*",
+                     first)
+        if not m:
+            return None
+        n = _cjk_number(m.group("top") or m.group("sub"))
+        if m.group("top"):
+            node = next((r for r in self.framework.roots if r.index == n), None)
+            taken = {p.code for p in self.draft.pillars}
+        else:
+            parent = self.framework.nodes.get(pillar.code) if pillar else None
+            node = next((c for c in parent.children if c.index == n), None) if parent else None
+            taken = {c.code for c in pillar.children} if pillar else set()
+        if node is None or node.code in taken:
+            return None
+        parts, j = [first[m.end():]], i
+        while not re.search(r"[。]\s*$", parts[-1]) and j + 1 < len(tokens) and j - i < 4 \
+                and not mark_of(tokens[j + 1]) and not CJK_ITEM.match(tokens[j + 1]):
+            j += 1
+            parts.append(tokens[j])
+        written = join_lines(parts)
+        self.draft.repairs.append(f"{self.wheres[i]}：「{written[:16]}…」與計畫架構的文字不同，依編號歸為 {node.code}"
+                                  f"「{node.title[:12]}…」，請確認。")
+        return TitleMatch(node, POINTS.sub("", written), None, (j + 1, 0), 0.5)
 
     def _gapped(self, i: int, offset: int, expected: list[FrameworkNode]) -> TitleMatch | None:
         """A title interrupted by other cells' text (a page break in the middle of a narrow cell):

@@ -409,3 +409,27 @@ def test_a_unit_cell_merged_down_several_rows_applies_to_each_row(tmp_path):
     _, data = _import(tmp_path / "out", slug, source)
     first, second = data["content"]["pillars"][0]["items"]
     assert first["units"] == ["行政課"] and second["units"] == ["行政課"]
+
+
+def test_a_sub_item_in_the_agencys_own_words_is_placed_by_its_number_and_reported(tmp_path):
+    slug = "kaohsiung-senior-center"
+    source = tmp_path / "plan.txt"
+    source.write_text("\n".join([
+        "高雄市政府社會局長青綜合服務中心116年度提升服務工作計畫",
+        "壹、計畫內容",
+        "工作要項 工作重點 業務單位",
+        "一、完備基礎服務項目，注重服務特性差異化",
+        "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。",
+        "1.訂定櫃檯服務守則。",
+        "行政課",
+        "(二)讓民眾看得懂、查得到",
+        "的申辦資訊。",
+        "1.網站公開申辦須知。",
+        "服務課",
+    ]), encoding="utf-8")
+    result, data = _import(tmp_path / "out", slug, source)
+    first, second = data["content"]["pillars"][0]["items"]
+    assert (first["code"], first["measures"], first["units"]) == ("1.1", ["訂定櫃檯服務守則。"], ["行政課"])
+    assert (second["code"], second["title"]) == ("1.2", "讓民眾看得懂、查得到的申辦資訊。")
+    assert second["measures"] == ["網站公開申辦須知。"] and second["units"] == ["服務課"]
+    assert any("依編號歸為 1.2" in r for r in result.draft.repairs)
