@@ -433,3 +433,24 @@ def test_a_sub_item_in_the_agencys_own_words_is_placed_by_its_number_and_reporte
     assert (second["code"], second["title"]) == ("1.2", "讓民眾看得懂、查得到的申辦資訊。")
     assert second["measures"] == ["網站公開申辦須知。"] and second["units"] == ["服務課"]
     assert any("依編號歸為 1.2" in r for r in result.draft.repairs)
+
+
+def test_the_approval_and_revision_lines_under_the_title_are_kept(tmp_path):
+    slug = "kaohsiung-senior-center"
+    source = tmp_path / "plan.txt"
+    source.write_text("\n".join([
+        "高雄市政府社會局長青綜合服務中心116年度提升服務工作計畫",
+        "中華民國116年3月5日高市社長字第11630123400號函核備",
+        "116年6月1日修訂",
+        "壹、計畫依據",
+        "一、高雄市政府提升服務實施計畫。",
+        "貳、計畫內容",
+        "一、完備基礎服務項目，注重服務特性差異化",
+        "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。",
+        "1.訂定櫃檯服務守則。",
+        "行政課",
+    ]), encoding="utf-8")
+    _, data = _import(tmp_path / "out", slug, source)
+    assert data["approval"] == {"date": "116/03/05", "document": "高市社長字第11630123400號", "action": "函核備"}
+    assert data["revisions"] == ["116/06/01"]
+    assert data["sections"][0] == {"title": "計畫依據", "body": "1. 高雄市政府提升服務實施計畫。"}
