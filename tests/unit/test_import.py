@@ -94,7 +94,7 @@ def test_each_seed_text_imports_to_a_draft_matching_the_hand_made_plan(tmp_path,
     assert covered >= 0.97, missing[:10]
 
 
-def test_an_imported_draft_passes_check_and_is_left_out_of_the_build(tmp_path):
+def test_import_on_the_command_line_writes_a_draft_that_passes_check_and_never_overwrites(tmp_path):
     slug, year = SEEDS["000_c8a03ccdb417268b.txt"]
     root = tmp_path
     shutil.copytree(REPO / "frameworks", root / "frameworks")
