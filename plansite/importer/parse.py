@@ -110,6 +110,8 @@ class Wording:
         t, o = i, offset + start
         while t < len(tokens) and len(chars) < 160:
             text = tokens[t]
+            if t > i and (mark_of(text) or CJK_ITEM.match(text)):
+                break   # a title never runs into the next numbered line
             while o < len(text):
                 ch = unicodedata.normalize("NFKC", text[o])
                 if not ch.isspace():
@@ -119,6 +121,7 @@ class Wording:
             if t - i > 30:
                 break
         stream = "".join(c for c, _, _ in chars)
+        boundaries = {k for k in range(1, len(chars)) if chars[k][1] != chars[k - 1][1]} | {len(chars)}
         head = POINTS.sub("", stream)[:4]
         best: TitleMatch | None = None
         for node in self.candidates(head, bool(marker), expected):
@@ -127,7 +130,7 @@ class Wording:
                 continue
             if similarity(POINTS.sub("", stream)[:4], target[:4]) < 0.5:
                 continue   # a title starts where its first words are; never swallows text before it
-            found = self._best_end(stream, target)
+            found = self._best_end(stream, target, boundaries)
             if found is None:
                 continue
             end, score = found
@@ -136,6 +139,8 @@ class Wording:
                 threshold -= 0.08
             if score < threshold or (best and best.score >= score):
                 continue
+            if _foreign_run(POINTS.sub("", stream[:end]), target):
+                continue   # another cell's words inside the title: the gapped reading places it better
             # take trailing points 「（20 分）」 that follow the title
             rest = stream[end:]
             pm = re.match(r"[（(](\d+)分[)）]", rest)
@@ -144,7 +149,7 @@ class Wording:
                 points = int(pm.group(1))
                 end += pm.end()
             sm = re.match(r"[（(][^()（）]{1,10}[)）]", stream[end:])
-            if sm and not re.match(r"[（(]\d+分", sm.group(0)):
+            if sm and not re.match(r"[（(]\d+分", sm.group(0)) and not re.fullmatch(r"[（(][一二三四五六七八九十]+[)）]", sm.group(0)):
                 end += sm.end()   # 「…公平使用（服務零落差）」: the agency's own tag belongs to the title
             if end >= len(chars):
                 pos = (chars[-1][1] + 1, 0)
@@ -159,7 +164,9 @@ class Wording:
         return best
 
     @staticmethod
-    def _best_end(stream: str, target: str) -> tuple[int, float] | None:
+    def _best_end(stream: str, target: str, boundaries: set[int]) -> tuple[int, float] | None:
+        """Where the title ends: at the end of a line (or cell), or inside one only right after the
+        title's own last character (「…方式。」 followed by the next column's words)."""
         plain = POINTS.sub(lambda m: "\0" * len(m.group(0)), stream)
         limit = min(len(stream), int(len(target) * 1.35) + 6)
         lo = max(1, int(len(target) * 0.7))
@@ -169,10 +176,8 @@ class Wording:
             if end < len(stream) and end > lo and plain[end - 1] == "\0":
                 continue
             candidate = plain[:end].replace("\0", "")
-            if not candidate or candidate[-1] != target[-1] and end != limit and stream[end - 1] not in "。）)":
-                # titles end where their last character is; cheap filter before the ratio
-                if abs(len(candidate) - len(target)) > 2:
-                    continue
+            if not candidate or (end not in boundaries and candidate[-1] != target[-1]):
+                continue
             matcher.set_seq1(candidate)
             if matcher.real_quick_ratio() < 0.75 or matcher.quick_ratio() < 0.75:
                 continue
@@ -180,6 +185,20 @@ class Wording:
             if best is None or score > best[1] + 1e-9:
                 best = (end, score)
         return best
+
+
+def _foreign_run(candidate: str, target: str) -> bool:
+    """True when the candidate holds five or more characters in a row that the title does not have
+    there (an agency rewords a word or two; five foreign characters are another cell's text)."""
+    covered = [False] * len(candidate)
+    for a, _, size in difflib.SequenceMatcher(None, candidate, target, autojunk=False).get_matching_blocks():
+        if size >= 2:   # a lone shared character (服, 務) is chance, not the title
+            covered[a:a + size] = [True] * size
+    run = longest = 0
+    for c in covered:
+        run = 0 if c else run + 1
+        longest = max(longest, run)
+    return longest >= 5
 
 
 def _cjk_number(text: str) -> int:
@@ -301,6 +320,13 @@ class Document:
 
 # ---- the content table from a stream of lines -------------------------------------------
 
+# Columns run together on one line (「(三)考量服務對象 遠距科技服務… 成人保護組」): a space after two
+# Chinese characters where the next piece starts with a list number or two more Chinese characters.
+# Justified text (「程 與 作 業 方」「信 任、」) has single characters or punctuation beside its spaces.
+_RUN_TOGETHER = re.compile(r"(?<=[\u4e00-\u9fff]{2})\s+(?=(?:[（(]?[一二三四五六七八九十]+[)）、]|[（(]?\d+[)）、.．](?!\d)|"
+                           r"[\u4e00-\u9fff]{2}))")
+
+
 class TextTable:
     """The content table of a document that is only lines."""
 
@@ -315,9 +341,10 @@ class TextTable:
 
     def add(self, text: str, where: str) -> None:
         for part in text.split("\t"):
-            if part.strip():
-                self.tokens.append(part.strip())
-                self.wheres.append(where)
+            for piece in _RUN_TOGETHER.split(part):
+                if piece.strip():
+                    self.tokens.append(piece.strip())
+                    self.wheres.append(where)
 
     def parse(self) -> None:
         tokens, wheres = self.tokens, self.wheres
@@ -345,8 +372,10 @@ class TextTable:
                 continue
             expected = self._expected(pillar, target)
             match = self.wording.match(tokens, i, offset, expected) if self._may_start(text) else None
-            if match is None and CJK_ITEM.match(text):
-                match = self._gapped(i, offset, expected)
+            if CJK_ITEM.match(text) and (match is None or self._cut_short(match)):
+                # no match, or a title that stops short of its end: its rest may come after other
+                # cells' text (a page break), which only the gapped reading puts back
+                match = self._gapped(i, offset, expected) or match
             if match is None and self.draft.opening is None and pillar is None and squash(text).startswith("訂定"):
                 end = self._opening_end(tokens, i)
                 if end is not None:
@@ -404,6 +433,10 @@ class TextTable:
             i, offset = match.end
         flush()
 
+    def _cut_short(self, match: TitleMatch) -> bool:
+        written, target = squash(match.title), self.wording.squashed[match.node.code]
+        return len(written) <= len(target) - 5 and written[-2:] != target[-2:]
+
     def _by_number(self, i: int, offset: int, pillar: Node | None) -> TitleMatch | None:
         """An agency's own rewording of a pillar or sub-item: placed by its number (三、 is the third
         pillar, (二) the current pillar's second sub-item) when the framework has that one and the
@@ -455,11 +488,11 @@ class TextTable:
                 if not piece:
                     continue
                 ahead = target[pos:pos + len(piece)]
-                if len(piece) >= 2 and (ahead == piece or (len(piece) >= 4 and similarity(piece, ahead) >= 0.8)):
+                completes = pos + len(piece) == len(target) and ahead == piece
+                if completes or (len(piece) >= 2 and (ahead == piece or (len(piece) >= 4 and similarity(piece, ahead) >= 0.8))):
                     taken.append(j)
                     pos += len(piece)
-                    skipped = 0 if False else skipped
-                    if pos >= len(target) - 1:
+                    if pos >= len(target):
                         break
                     continue
                 if CJK_PILLAR.match(tokens[j]) or (node.depth > 0 and CJK_ITEM.match(tokens[j])):

@@ -90,8 +90,21 @@ def test_each_seed_text_imports_to_a_draft_matching_the_hand_made_plan(tmp_path,
     print(f"\n{seed} text → {slug}/{year}: placement {placed:.1%}, coverage {covered:.1%}, "
           f"measures {len(want)} hand-made / {len(got)} imported / {identical} identical, "
           f"unplaced {len(data.get('unplaced', []))}, repairs {len(result.draft.repairs)}")
+    titles_want, titles_got = _titles(expected), _titles(data)
+    same = [code for code in titles_want if titles_got.get(code) == titles_want[code]]
+    print(f"   pillar and sub-item titles as written: {len(same)}/{len(titles_want)}")
     assert placed >= 0.90, wrong[:10]
     assert covered >= 0.97, missing[:10]
+    assert len(same) >= 0.95 * len(titles_want), [(c, titles_got.get(c)) for c in titles_want if c not in same]
+
+
+def _titles(data: dict) -> dict[str, str]:
+    out = {}
+    for pillar in data["content"]["pillars"]:
+        out[pillar["code"]] = _norm(pillar["title"])
+        for item in pillar.get("items", []):
+            out[item["code"]] = _norm(item["title"])
+    return out
 
 
 def test_import_on_the_command_line_writes_a_draft_that_passes_check_and_never_overwrites(tmp_path):
