@@ -337,7 +337,8 @@ def _new_agency(config: Config, args) -> int:
     answers = scaffold.AgencyAnswers(slug, name, full_name, government, parent, units)
     path = scaffold.new_agency(config.path("plans"), answers)
     print(f"已建立 {path}。 Created.")
-    print(f"下一步：參考 README 的計畫範例，把第一份計畫存成 plans/{slug}/<民國年>.yaml，再執行 python build.py check；"
+    print(f"下一步：已有 Word、ODT 或 PDF 的計畫書時，用 python build.py import 檔案 --agency {slug} 匯入成草稿；"
+          f"否則參考 README 的計畫範例，把第一份計畫存成 plans/{slug}/<民國年>.yaml，再執行 python build.py check；"
           "之後每年可用 python build.py new 從前一年的計畫開始。")
     return 0
 
