@@ -36,6 +36,18 @@ SEEDS = {
 }
 
 
+# Wording agencies copy from the six-pillar framework, for the small documents the tests write.
+TITLE_116 = "高雄市政府社會局長青綜合服務中心116年度提升服務工作計畫"
+PILLAR_1 = "一、完備基礎服務項目，注重服務特性差異化"
+ITEM_1_1 = ("(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，"
+            "並適時檢討改進流程與作業方式。")
+
+
+def _lines(path: pathlib.Path, *lines: str) -> pathlib.Path:
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 def _empty_plans(tmp_path: pathlib.Path, slug: str) -> pathlib.Path:
     """A plans/ folder holding only the agency (its agency.yaml), as before an agency's first import."""
     plans = tmp_path / "plans"
@@ -375,9 +387,9 @@ def test_a_docx_whose_header_spans_the_item_and_measure_columns(tmp_path):
     header[1].merge(header[2]).text = "工作重點"
     header[3].text = "業務單位"
     pillar = table.cell(1, 0).merge(table.cell(3, 0))
-    pillar.text = "一、完備基礎服務項目，注重服務特性差異化"
+    pillar.text = PILLAR_1
     item = table.cell(1, 1).merge(table.cell(2, 1))
-    item.text = "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。"
+    item.text = ITEM_1_1
     table.cell(1, 2).text = "櫃檯服務"
     table.cell(1, 2).add_paragraph("1.訂定「櫃檯服務人員守則」。")
     table.cell(1, 2).add_paragraph("2.定期辦理員工及志工訓練。")
@@ -411,8 +423,8 @@ def test_a_unit_cell_merged_down_several_rows_applies_to_each_row(tmp_path):
     table = document.add_table(rows=3, cols=4)
     for c, title in enumerate(("工作要項", "工作重點", "具體作法", "業務單位")):
         table.cell(0, c).text = title
-    table.cell(1, 0).merge(table.cell(2, 0)).text = "一、完備基礎服務項目，注重服務特性差異化"
-    table.cell(1, 1).text = "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = PILLAR_1
+    table.cell(1, 1).text = ITEM_1_1
     table.cell(2, 1).text = "(二)提供民眾易讀、易懂、易用的服務申辦資訊及進度查詢管道，提升服務流程透明度。"
     table.cell(1, 2).text = "訂定櫃檯服務人員守則。"
     table.cell(2, 2).text = "於本中心網站公開各項服務項目。"
@@ -426,20 +438,18 @@ def test_a_unit_cell_merged_down_several_rows_applies_to_each_row(tmp_path):
 
 def test_a_sub_item_in_the_agencys_own_words_is_placed_by_its_number_and_reported(tmp_path):
     slug = "kaohsiung-senior-center"
-    source = tmp_path / "plan.txt"
-    source.write_text("\n".join([
-        "高雄市政府社會局長青綜合服務中心116年度提升服務工作計畫",
-        "壹、計畫內容",
-        "工作要項 工作重點 業務單位",
-        "一、完備基礎服務項目，注重服務特性差異化",
-        "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。",
-        "1.訂定櫃檯服務守則。",
-        "行政課",
-        "(二)讓民眾看得懂、查得到",
-        "的申辦資訊。",
-        "1.網站公開申辦須知。",
-        "服務課",
-    ]), encoding="utf-8")
+    source = _lines(tmp_path / "plan.txt",
+                    TITLE_116,
+                    "壹、計畫內容",
+                    "工作要項 工作重點 業務單位",
+                    PILLAR_1,
+                    ITEM_1_1,
+                    "1.訂定櫃檯服務守則。",
+                    "行政課",
+                    "(二)讓民眾看得懂、查得到",
+                    "的申辦資訊。",
+                    "1.網站公開申辦須知。",
+                    "服務課")
     result, data = _import(tmp_path / "out", slug, source)
     first, second = data["content"]["pillars"][0]["items"]
     assert (first["code"], first["measures"], first["units"]) == ("1.1", ["訂定櫃檯服務守則。"], ["行政課"])
@@ -450,19 +460,17 @@ def test_a_sub_item_in_the_agencys_own_words_is_placed_by_its_number_and_reporte
 
 def test_the_approval_and_revision_lines_under_the_title_are_kept(tmp_path):
     slug = "kaohsiung-senior-center"
-    source = tmp_path / "plan.txt"
-    source.write_text("\n".join([
-        "高雄市政府社會局長青綜合服務中心116年度提升服務工作計畫",
-        "中華民國116年3月5日高市社長字第11630123400號函核備",
-        "116年6月1日修訂",
-        "壹、計畫依據",
-        "一、高雄市政府提升服務實施計畫。",
-        "貳、計畫內容",
-        "一、完備基礎服務項目，注重服務特性差異化",
-        "(一)建立業務標準作業流程，維持服務措施處理一致性；確保資訊提供、問題回應或申辦案件處理的正確性，並適時檢討改進流程與作業方式。",
-        "1.訂定櫃檯服務守則。",
-        "行政課",
-    ]), encoding="utf-8")
+    source = _lines(tmp_path / "plan.txt",
+                    TITLE_116,
+                    "中華民國116年3月5日高市社長字第11630123400號函核備",
+                    "116年6月1日修訂",
+                    "壹、計畫依據",
+                    "一、高雄市政府提升服務實施計畫。",
+                    "貳、計畫內容",
+                    PILLAR_1,
+                    ITEM_1_1,
+                    "1.訂定櫃檯服務守則。",
+                    "行政課")
     _, data = _import(tmp_path / "out", slug, source)
     assert data["approval"] == {"date": "116/03/05", "document": "高市社長字第11630123400號", "action": "函核備"}
     assert data["revisions"] == ["116/06/01"]
