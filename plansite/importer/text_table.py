@@ -7,7 +7,7 @@ import unicodedata
 from ..model import Framework, FrameworkNode
 from .body import DEADLINE, Units, mark_of, parse_body
 from .draft import Block, Draft, Measure, Node, Opening, Unplaced, clean, join_lines
-from .wording import CJK_ITEM, CJK_PILLAR, OPENING, POINTS, TitleMatch, Wording, _cjk_number, similarity, squash
+from .wording import CJK_ITEM, CJK_PILLAR, OPENING, POINTS, TitleMatch, Wording, cjk_number, similarity, squash
 
 # Columns run together on one line (「(三)考量服務對象 遠距科技服務… 成人保護組」): a space after two
 # Chinese characters where the next piece starts with a list number or two more Chinese characters.
@@ -136,7 +136,7 @@ class TextTable:
                      first)
         if not m:
             return None
-        n = _cjk_number(m.group("top") or m.group("sub"))
+        n = cjk_number(m.group("top") or m.group("sub"))
         if m.group("top"):
             node = next((r for r in self.framework.roots if r.index == n), None)
             taken = {p.code for p in self.draft.pillars}

@@ -194,7 +194,7 @@ def _foreign_run(candidate: str, target: str) -> bool:
     return longest >= 5
 
 
-def _cjk_number(text: str) -> int:
+def cjk_number(text: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12 (pillar and sub-item numbers)."""
     digits = "一二三四五六七八九"
     if text == "十":
