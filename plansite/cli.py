@@ -97,9 +97,12 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="建置並在本機預覽，檔案變更時自動重新建置 / build, serve and rebuild on change",
                            description="建置網站並在 http://127.0.0.1:<port>/ 提供預覽；plans/、templates/、static/ 或 "
-                                       "site.toml 變更時自動重新建置。\nBuild, serve on 127.0.0.1 and rebuild on change.")
+                                       "site.toml 變更時自動重新建置。預覽建置在暫存資料夾，不會動到 _site/。\n"
+                                       "Build into a temporary folder, serve on 127.0.0.1 and rebuild on change.")
     serve.add_argument("--port", type=_port, default=8000, help="連接埠（預設 8000） / port (default 8000)")
-    serve.add_argument("--out", type=pathlib.Path, help="輸出目錄（預設：_site） / output directory")
+    serve.add_argument("--out", type=pathlib.Path,
+                       help="預覽輸出目錄（預設：暫存資料夾，結束時刪除；不會動到 _site/） / preview folder "
+                            "(default: a temporary one, removed on exit; never the publish folder)")
     return parser
 
 
@@ -160,9 +163,7 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "serve":
             from .serve import serve  # noqa: PLC0415
 
-            out = str(args.out.resolve()) if args.out else None
-            return serve(lambda: load_config(args.config).with_overrides(**{"paths.output": out}), args.port,
-                         print_problems)
+            return serve(lambda: load_config(args.config), args.port, print_problems, out=args.out)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -3,20 +3,30 @@
 - Polling (ten times a second) keeps this dependency-free and works the same on every OS.
 - Every served HTML page gets a small script that listens on /__plansite/events (server-sent
   events) and reloads the tab after each rebuild.
-- A failed rebuild keeps the last good build in the output folder; the browser shows an error
+- The preview is built into its own folder: a temporary one (removed when serve stops, also on
+  Ctrl+C, SIGTERM or an error), or the one given with --out. Never into the publish folder
+  (paths.output, `_site/`): the preview skips the downloads, and a `build` followed by `serve`
+  must leave the published site exactly as `build` wrote it.
+- A failed rebuild keeps the last good build in the preview folder; the browser shows an error
   page (file:line:column, the line with a marker, the hint) until the file is fixed.
-- Parsed files are cached by modification time, and preview skips the slow downloads (PDF,
-  ODT, ODS), so an edit to one plan shows in the browser well under a second.
+- Parsed files are cached by modification time (PreviewCache), and preview skips the slow
+  downloads (PDF, ODT, ODS), so an edit to one plan shows in the browser well under a second.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import http.server
 import pathlib
+import shutil
+import signal
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import jinja2
 
@@ -52,6 +62,65 @@ class State:
             self.version += 1
             self.problems = problems
             self.changed.notify_all()
+
+
+class PreviewCache(MutableMapping):
+    """What the preview keeps from one rebuild to the next, as named attributes:
+
+    - `parsed`: each framework, agency and plan file parsed and schema-checked, by
+      (path, kind, mtime_ns, size) -> (document, problems); filled by load.read_doc;
+    - `environment`: the one Jinja environment, so templates compile once;
+    - `written`: what the preview folder holds after the last good build (path -> bytes), so a
+      rebuild rewrites only the files that changed (write.update).
+
+    The pipeline and the loaders take `cache: dict | None` and use it as a mapping (the keys
+    "jinja-environment", "written" and the parsed files' tuples), so this class is that mapping
+    over the attributes; their signatures stay as they are. Keys it does not know are kept in
+    `other`, so a new cache entry in the pipeline still works.
+    """
+
+    ENVIRONMENT, WRITTEN = "jinja-environment", "written"
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple, tuple] = {}
+        self.environment: Any = None
+        self.written: dict[str, bytes] | None = None
+        self.other: dict[Any, Any] = {}
+
+    def _named(self) -> dict[str, Any]:
+        return {key: value for key, value in ((self.ENVIRONMENT, self.environment), (self.WRITTEN, self.written))
+                if value is not None}
+
+    def __getitem__(self, key):
+        if key == self.ENVIRONMENT or key == self.WRITTEN:
+            value = self.environment if key == self.ENVIRONMENT else self.written
+            if value is None:
+                raise KeyError(key)
+            return value
+        return (self.parsed if isinstance(key, tuple) else self.other)[key]
+
+    def __setitem__(self, key, value) -> None:
+        if key == self.ENVIRONMENT:
+            self.environment = value
+        elif key == self.WRITTEN:
+            self.written = value
+        else:
+            (self.parsed if isinstance(key, tuple) else self.other)[key] = value
+
+    def __delitem__(self, key) -> None:
+        if key in (self.ENVIRONMENT, self.WRITTEN):
+            self[key]   # noqa: B018 - KeyError when not set, as a dict would
+            self[key] = None
+        else:
+            del (self.parsed if isinstance(key, tuple) else self.other)[key]
+
+    def __iter__(self) -> Iterator:
+        yield from self._named()
+        yield from self.parsed
+        yield from self.other
+
+    def __len__(self) -> int:
+        return len(self._named()) + len(self.parsed) + len(self.other)
 
 
 def _snapshot(paths: list[pathlib.Path]) -> dict[str, int]:
@@ -144,7 +213,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
 
 
-def _rebuild(load_config, state: State, cache: dict, report_problems) -> None:
+def _rebuild(load_config, state: State, cache: PreviewCache, report_problems) -> None:
     started = time.monotonic()
     try:
         config = load_config()   # site.toml is watched too
@@ -161,7 +230,7 @@ def _rebuild(load_config, state: State, cache: dict, report_problems) -> None:
         return
     except BuildFailed as exc:
         report_problems(exc.problems)
-        print("建置失敗：瀏覽器顯示錯誤頁，輸出目錄保留上一次成功的版本；修正後會自動更新。"
+        print("建置失敗：瀏覽器顯示錯誤頁，預覽保留上一次成功的版本；修正後會自動更新。"
               " Build failed; fix the file and the page comes back.", file=sys.stderr, flush=True)
         state.publish(exc.problems)
         return
@@ -170,24 +239,101 @@ def _rebuild(load_config, state: State, cache: dict, report_problems) -> None:
     state.publish(None)
 
 
-def serve(load_config, port: int, report_problems) -> int:
-    """Serve until Ctrl+C. `load_config()` reads site.toml (with command-line overrides) afresh."""
+def _related(a: pathlib.Path, b: pathlib.Path) -> bool:
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def _preview_folder(config, out: pathlib.Path | None) -> tuple[pathlib.Path, bool]:
+    """The folder the preview is built into and whether it is a new temporary one (removed on exit).
+
+    `out` (serve --out) is used unless the preview's writes could touch the publish folder, the
+    project or the watched folders (equal to, inside or around any of them): then, with a warning,
+    a temporary folder. Raises OSError when a temporary folder cannot be made."""
+    if out is not None:
+        out = out.resolve()
+        guarded = [config.path("output"), config.path("plans"), config.path("frameworks"),
+                   config.path("templates"), config.path("static")]
+        if any(_related(out, path) for path in guarded) or config.root.resolve().is_relative_to(out):
+            print(f"警告：--out「{display_path(out)}」是網站的發布資料夾、專案或 plans/ 等資料夾（或在其中、包含它們）；"
+                  "預覽改建置在暫存資料夾，不會動到這些資料夾。 --out overlaps the publish or project folders: "
+                  "using a temporary folder instead.", file=sys.stderr, flush=True)
+        else:
+            print(f"預覽資料夾：{out} Preview folder.", flush=True)
+            return out, False
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="plansite-preview-"))
+    print(f"預覽資料夾：{folder}（結束時刪除） Preview folder, removed on exit.", flush=True)
+    return folder, True
+
+
+def _remove_preview(folder: pathlib.Path) -> None:
+    """The temporary preview folder, and the staging or old folders an interrupted write left beside it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for leftover in folder.parent.glob(f".{folder.name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (and SIGHUP: the terminal closed) stop serve like Ctrl+C, so the preview folder is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {}
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    for name in names:
+        try:
+            previous[name] = signal.signal(getattr(signal, name), interrupt)
+        except (OSError, ValueError):
+            continue
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+def serve(load_config, port: int, report_problems, out: pathlib.Path | None = None) -> int:
+    """Serve until Ctrl+C. `load_config()` reads site.toml (with command-line overrides) afresh.
+
+    The preview is built into `out` (serve --out) or a temporary folder, never into paths.output."""
+    config = load_config()
+    try:
+        folder, temporary = _preview_folder(config, out)
+    except OSError as exc:
+        problems = Problems()
+        problems.add(os_error_problem(exc, "無法建立預覽用的暫存資料夾",
+                                      "請以 serve --out 指定可以寫入的資料夾。 Cannot create the preview folder."))
+        report_problems(problems)
+        return 1
+    try:
+        with _terminate_as_interrupt():
+            return _serve(lambda: load_config().with_overrides(**{"paths.output": str(folder)}), folder, port,
+                          report_problems)
+    finally:
+        if temporary:
+            _remove_preview(folder)
+
+
+def _serve(load_config, out: pathlib.Path, port: int, report_problems) -> int:
     from . import render  # noqa: PLC0415
 
     config = load_config()
-    out = config.path("output")
     if not config.base_url:
         print("警告：site.toml 沒有設定 base_url，預覽中不顯示 QR Code；正式建置前請設定。 "
               "No base URL: QR codes are left out of the preview.", file=sys.stderr)
     print("預覽不產生 PDF、ODT、ODS 等下載檔；正式建置（python build.py build）才會產生。", file=sys.stderr)
-    state, cache = State(), {}
+    state, cache = State(), PreviewCache()
     _rebuild(load_config, state, cache, report_problems)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         problems = Problems()
-        problems.add(os_error_problem(exc, f"無法建立預覽的輸出資料夾「{display_path(out)}」",
-                                      "請以 serve --out 指定可以寫入的資料夾。 Cannot create the output folder."))
+        problems.add(os_error_problem(exc, f"無法建立預覽資料夾「{display_path(out)}」",
+                                      "請以 serve --out 指定可以寫入的資料夾。 Cannot create the preview folder."))
         report_problems(problems)
         return 1
     handler = type("Handler", (_Handler,), {"state": state, "env": render.environment(config),
@@ -226,4 +372,5 @@ def serve(load_config, port: int, report_problems) -> int:
         print("\n已停止預覽。 Stopped.")
     finally:
         server.shutdown()
+        server.server_close()
     return 0

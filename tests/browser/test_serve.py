@@ -3,6 +3,9 @@ error page; fix it, see the page come back. The server process is stopped after 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
+import pathlib
 import socket
 import subprocess
 import sys
@@ -25,20 +28,24 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(tmp_path, port=None):
+def serving(tmp_path, port=None, root=None, lines=None, env=None):
+    """serve on a copy of the seed plans (or on the project `root`); `lines` collects what it printed
+    up to the address line (the preview folder is named there); `env` is the process environment."""
     sys.path.insert(0, str(tools.REPO_ROOT / "tests"))
     from support import make_project
 
-    root = make_project(tmp_path, plans_from=tools.REPO_ROOT / "plans")
+    root = root or make_project(tmp_path, plans_from=tools.REPO_ROOT / "plans")
     port = port or free_port()
     process = subprocess.Popen([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(root / "site.toml"),
                                 "serve", "--port", str(port)], cwd=root, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True, env=env)
     try:
         deadline = time.monotonic() + 60
         line = ""
         while "預覽網址" not in line:
             line = process.stdout.readline()
+            if lines is not None:
+                lines.append(line)
             assert line or process.poll() is None, "serve stopped before serving"
             assert time.monotonic() < deadline, "serve did not start"
         yield root, f"http://127.0.0.1:{port}/", process
@@ -69,8 +76,16 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def preview_folder(lines) -> pathlib.Path:
+    """The folder serve said it builds the preview into."""
+    named = [line for line in lines if line.startswith("預覽資料夾：")]
+    assert len(named) == 1, lines
+    return pathlib.Path(named[0].removeprefix("預覽資料夾：").split("（")[0].split(" Preview")[0].strip())
+
+
 def test_edit_reload_error_page_and_recovery(browser, tmp_path):
-    with serving(tmp_path) as (root, base, _process):
+    lines = []
+    with serving(tmp_path, lines=lines) as (root, base, _process):
         page = browser.new_page()
         page.goto(base + PAGE)
         assert page.get_by_text("於1樓大廳設置意見箱。").count() == 1
@@ -88,8 +103,9 @@ def test_edit_reload_error_page_and_recovery(browser, tmp_path):
         error_html = tmp_path / "error-page.html"
         error_html.write_bytes(_get(base + PAGE))
         assert tools.vnu_errors([error_html]) == {}
-        # the last good build stays on disk
-        assert "於1樓大廳設置意見箱及線上表單。" in (root / "_site" / PAGE / "index.html").read_text(encoding="utf-8")
+        # the last good build stays in the preview folder
+        preview = preview_folder(lines)
+        assert "於1樓大廳設置意見箱及線上表單。" in (preview / PAGE / "index.html").read_text(encoding="utf-8")
         # fixing it brings the page back by itself
         edit(root / PLAN, 'title: "113年度', "title: 113年度")
         page.get_by_text("於1樓大廳設置意見箱及線上表單。").wait_for(timeout=10000)
@@ -142,3 +158,55 @@ def test_a_draft_shows_in_the_preview_with_its_banner(browser, tmp_path):
         assert page.get_by_text("114年度提升服務工作計畫（草稿）").count() == 1
         assert tools.axe_violations(page) == []
         page.close()
+
+
+def _files(folder: pathlib.Path) -> dict[str, str]:
+    """Every file under `folder` by relative path, with its sha256; folders end in «/»."""
+    return {p.relative_to(folder).as_posix() + ("/" if p.is_dir() else ""):
+            "" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))}
+
+
+def _wait_for(url: str, text: str, timeout: float = 20) -> bytes:
+    deadline = time.monotonic() + timeout
+    while True:
+        body = _get(url)
+        if text.encode() in body:
+            return body
+        assert time.monotonic() < deadline, f"{url} never showed «{text}»"
+        time.sleep(0.2)
+
+
+def test_serve_after_build_leaves_the_published_site_as_build_wrote_it(tmp_path):
+    """The preview builds into its own temporary folder: `_site/` keeps every download `build` wrote,
+    byte for byte, through serve's start-up build, a rebuild after an edit and the stop."""
+    from support import make_project
+
+    root = make_project(tmp_path, plans_from=tools.REPO_ROOT / "plans")
+    build = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(root / "site.toml"),
+                            "build", "--quiet"], cwd=root, capture_output=True, text=True)
+    assert build.returncode == 0, build.stdout + build.stderr
+    site = root / "_site"
+    built = _files(site)
+    assert any(path.endswith(".ods") for path in built) and any(path.endswith(".odt") for path in built)
+    assert any(path.endswith(".csv") for path in built) and any(path.endswith(".json") for path in built)
+    temp = tmp_path / "tmp"   # serve's temporary folder goes here, so the test can see it is removed
+    temp.mkdir()
+    lines = []
+    with serving(tmp_path, root=root, lines=lines, env={**os.environ, "TMPDIR": str(temp)}) as (_root, base, process):
+        preview = preview_folder(lines)
+        assert preview.parent == temp and preview.is_dir()
+        home = _get(base)
+        assert b'<script src="/__plansite/livereload.js"></script>' in home
+        page = _wait_for(base + PAGE, "於1樓大廳設置意見箱。")
+        assert b"/__plansite/livereload.js" in page
+        plan = root / PLAN
+        original = plan.read_bytes()
+        edit(plan, "於1樓大廳設置意見箱。", "於1樓大廳設置意見箱及線上表單。")
+        _wait_for(base + PAGE, "於1樓大廳設置意見箱及線上表單。")   # rebuilt
+        assert "於1樓大廳設置意見箱及線上表單。" in (preview / PAGE / "index.html").read_text(encoding="utf-8")
+        plan.write_bytes(original)
+        _wait_for(base + PAGE, "於1樓大廳設置意見箱。")
+        assert _files(site) == built
+    assert process.returncode is not None
+    assert not preview.exists() and list(temp.iterdir()) == [], "serve left its preview folder behind"
+    assert _files(site) == built, "serve changed the published folder"
