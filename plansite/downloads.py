@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from odf import opendocument, style, table as odftable, text as odftext
 from odf.opendocument import OpenDocument
 
-from . import markdown
+from . import markdown, odf_stream
 from .model import Agency, Plan
 from .site import FIELDS, number_label
 from .table import visible_columns
@@ -163,24 +163,10 @@ def ods_bytes(header: list[str], all_rows: list[list[str]], title: str) -> bytes
 
 
 def spreadsheet(title: str, sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
-    """An ODS file: one sheet per (name, bold header row, rows); a "\n" in a value starts a new paragraph."""
-    doc = opendocument.OpenDocumentSpreadsheet()
-    _meta(doc, title)
-    bold = style.Style(name="Header", family="table-cell")
-    bold.addElement(style.TextProperties(fontweight="bold"))
-    doc.automaticstyles.addElement(bold)
-    for name, header, rows in sheets:
-        sheet = odftable.Table(name=name)
-        for i, row in enumerate([header] + rows):
-            tr = odftable.TableRow()
-            for value in row:
-                cell = odftable.TableCell(valuetype="string", stylename=bold if i == 0 else None)
-                for line in str(value).split("\n"):
-                    cell.addElement(odftext.P(text=line))
-                tr.addElement(cell)
-            sheet.addElement(tr)
-        doc.spreadsheet.addElement(sheet)
-    return _save(doc)
+    """An ODS file: one sheet per (name, bold header row, rows); a "\n" in a value starts a new paragraph.
+
+    Streamed as XML by odf_stream, byte for byte what odfpy's element tree wrote, far faster."""
+    return odf_stream.spreadsheet(title, sheets)
 
 
 def odt_bytes(plan: Plan, table) -> bytes:
@@ -349,17 +335,11 @@ def _save(doc: OpenDocument) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     source = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "meta.xml":
-                data = _strip_volatile_meta(data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, data)
-    return out.getvalue()
+    members = []
+    for info in source.infolist():
+        data = source.read(info.filename)
+        members.append((info.filename, _strip_volatile_meta(data) if info.filename == "meta.xml" else data))
+    return odf_stream.package(members)
 
 
 def _strip_volatile_meta(data: bytes) -> bytes:

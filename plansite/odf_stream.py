@@ -1,0 +1,133 @@
+"""ODF spreadsheets written as XML text straight into the zip, without odfpy's element tree.
+
+The bytes are exactly those the odfpy route wrote (tests/unit/test_ods_writer.py keeps that route
+as the reference and compares every seed plan, the shape fixtures and awkward cell text):
+odfpy's namespace declarations, attribute order and quoting, its escaping (only & < > in text;
+characters XML 1.0 cannot carry become U+FFFD), `<text:p/>` for an empty line, body cells styled
+"None", and the package
+that `package()` writes with fixed timestamps. Building the tree cost about two thirds of a
+200-plan build (issue 13).
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+PROLOGUE = "<?xml version='1.0' encoding='UTF-8'?>\n"
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+# odfpy declared every namespace it had met in the process, in first-use order, on each root element:
+# these, in this order, in every file of a build. (Only the first file of a process, a build's first
+# ODT, lacked chart, draw and presentation in its styles.xml; these declarations are never used.)
+_NAMESPACES = (
+    ("office", "urn:oasis:names:tc:opendocument:xmlns:office:1.0"),
+    ("text", "urn:oasis:names:tc:opendocument:xmlns:text:1.0"),
+    ("meta", "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"),
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("style", "urn:oasis:names:tc:opendocument:xmlns:style:1.0"),
+    ("fo", "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"),
+    ("table", "urn:oasis:names:tc:opendocument:xmlns:table:1.0"),
+    ("manifest", "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"),
+    ("chart", "urn:oasis:names:tc:opendocument:xmlns:chart:1.0"),
+    ("draw", "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"),
+    ("presentation", "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"),
+)
+_XMLNS = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in _NAMESPACES)
+
+# What XML 1.0 cannot carry, and the C1 controls it discourages: odfpy writes U+FFFD instead.
+_UNREPRESENTABLE = re.compile(
+    "[\x00\ud800-\udfff\ufffe\uffff\x01-\x08\x0b-\x0c\x0e-\x1f\x7f-\x84\x86-\x9f"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}-{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)) + "]")
+
+_STYLES_XML = (PROLOGUE + f'<office:document-styles{_XMLNS} office:version="1.2"><office:styles/>'
+               "<office:automatic-styles></office:automatic-styles></office:document-styles>").encode("utf-8")
+_HEADER_STYLE = ('<style:style style:name="Header" style:family="table-cell" style:display-name="Header">'
+                 '<style:text-properties fo:font-weight="bold"/></style:style>')
+_HEADER_CELL = '<table:table-cell office:value-type="string" table:style-name="Header">'
+# odfpy writes the body cells' missing style as the name "None"; readers ignore the unknown style
+_CELL = '<table:table-cell office:value-type="string" table:style-name="None">'
+
+
+def text(value: str) -> str:
+    """Character data as odfpy writes it."""
+    value = _UNREPRESENTABLE.sub("\ufffd", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attribute(value: str) -> str:
+    """A quoted attribute value as odfpy writes it (its "\r" becomes &#12;, which we keep)."""
+    value = text(value).replace("\n", "&#10;").replace("\r", "&#12;")
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace('"', "&quot;") + '"'
+
+
+def _cell(value, start: str) -> str:
+    lines = str(value).split("\n")
+    return start + "".join(f"<text:p>{text(line)}</text:p>" if line else "<text:p/>" for line in lines) \
+        + "</table:table-cell>"
+
+
+def _row(values: list, start: str) -> str:
+    if not values:
+        return "<table:table-row/>"
+    return "<table:table-row>" + "".join([_cell(v, start) for v in values]) + "</table:table-row>"
+
+
+def spreadsheet_content(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
+    """content.xml: one table per sheet, the header row in the bold "Header" style."""
+    parts = [PROLOGUE, f'<office:document-content{_XMLNS} office:version="1.2">']
+    # odfpy writes an automatic style only if a cell uses it
+    parts.append(f"<office:automatic-styles>{_HEADER_STYLE}</office:automatic-styles>"
+                 if any(header for _name, header, _rows in sheets) else "<office:automatic-styles/>")
+    parts.append("<office:body>")
+    if not sheets:
+        parts.append("<office:spreadsheet/>")
+    else:
+        parts.append("<office:spreadsheet>")
+        for name, header, rows in sheets:
+            parts.append(f"<table:table table:name={attribute(str(name))}>")
+            parts.append(_row(header, _HEADER_CELL))
+            parts.extend([_row(row, _CELL) for row in rows])
+            parts.append("</table:table>")
+        parts.append("</office:spreadsheet>")
+    parts.append("</office:body></office:document-content>")
+    return "".join(parts).encode("utf-8")
+
+
+def meta_xml(title: str) -> bytes:
+    """meta.xml with the title, language zh-TW and the fixed generator, no dates."""
+    title_element = f"<dc:title>{text(title)}</dc:title>" if title else "<dc:title/>"
+    return (PROLOGUE + f'<office:document-meta{_XMLNS} office:version="1.2"><office:meta>{title_element}'
+            "<dc:language>zh-TW</dc:language><meta:generator>plansite</meta:generator></office:meta>"
+            "</office:document-meta>").encode("utf-8")
+
+
+def manifest_xml(mimetype: str) -> bytes:
+    entries = [("/", mimetype), ("styles.xml", "text/xml"), ("content.xml", "text/xml"), ("meta.xml", "text/xml")]
+    return (PROLOGUE + f"<manifest:manifest{_XMLNS}>"
+            + "".join(f'<manifest:file-entry manifest:full-path="{path}" manifest:media-type="{media}"/>'
+                      for path, media in entries)
+            + "</manifest:manifest>").encode("utf-8")
+
+
+def spreadsheet(title: str, sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
+    """The whole .ods package."""
+    return package([("mimetype", ODS_MIMETYPE.encode("utf-8")), ("styles.xml", _STYLES_XML),
+                    ("content.xml", spreadsheet_content(sheets)), ("meta.xml", meta_xml(title)),
+                    ("META-INF/manifest.xml", manifest_xml(ODS_MIMETYPE))])
+
+
+def package(members: list[tuple[str, bytes]]) -> bytes:
+    """An ODF zip: members in the given order, dated 1980-01-01, mimetype stored, the rest deflated."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data)
+    return out.getvalue()

@@ -1,0 +1,135 @@
+"""The streamed ODS writer (plansite/odf_stream.py) gives byte for byte what odfpy's element tree gave."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from odf import element, opendocument, style, table as odftable, text as odftext
+from support import REPO
+
+from plansite import downloads, frameworks, load
+from plansite.errors import Problems
+from plansite.table import build_table
+
+
+def reference_spreadsheet(title: str, sheets) -> bytes:
+    """The odfpy route the site used before odf_stream, kept as the reference (do not use in the site).
+
+    odfpy declares on each root element every namespace the process has met so far (a class-level
+    table), so its bytes depend on what ran before: the first document of a process lacks three
+    unused declarations (chart, draw, presentation) in styles.xml. A build writes a plan's ODT before
+    any ODS, so the reference starts from an empty table and writes the first seed plan's ODT first."""
+    saved = dict(element.Element.namespaces)
+    element.Element.namespaces.clear()
+    try:
+        downloads.odt_bytes(SEED[0], build_table(SEED[0]))
+        return _odfpy_spreadsheet(title, sheets)
+    finally:
+        element.Element.namespaces.clear()
+        element.Element.namespaces.update(saved)
+
+
+def _odfpy_spreadsheet(title: str, sheets) -> bytes:
+    """downloads.spreadsheet as it was before odf_stream."""
+    doc = opendocument.OpenDocumentSpreadsheet()
+    downloads._meta(doc, title)
+    bold = style.Style(name="Header", family="table-cell")
+    bold.addElement(style.TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    for name, header, rows in sheets:
+        sheet = odftable.Table(name=name)
+        for i, row in enumerate([header] + rows):
+            tr = odftable.TableRow()
+            for value in row:
+                cell = odftable.TableCell(valuetype="string", stylename=bold if i == 0 else None)
+                for line in str(value).split("\n"):
+                    cell.addElement(odftext.P(text=line))
+                tr.addElement(cell)
+            sheet.addElement(tr)
+        doc.spreadsheet.addElement(sheet)
+    return downloads._save(doc)
+
+
+def _plans(plans_dir):
+    problems = Problems()
+    content = load.load_content(plans_dir, frameworks.load_frameworks(REPO / "frameworks", problems), problems)
+    assert not problems.errors
+    return content.plans
+
+
+SEED = _plans(REPO / "plans")
+SHAPES = _plans(REPO / "tests" / "fixtures" / "shapes" / "plans")
+
+
+def _same(title, sheets):
+    new, old = downloads.spreadsheet(title, sheets), reference_spreadsheet(title, sheets)
+    if new != old:   # name the first differing member to make a failure readable
+        a, b = zipfile.ZipFile(io.BytesIO(new)), zipfile.ZipFile(io.BytesIO(old))
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name).decode() == b.read(name).decode(), name
+    assert new == old
+
+
+def test_there_are_five_seed_plans_and_shape_fixtures():
+    assert len(SEED) == 5 and SHAPES
+
+
+@pytest.mark.parametrize("plan", SEED + SHAPES, ids=lambda p: f"{p.agency.slug}-{p.year}")
+def test_each_plans_ods_is_byte_identical(plan):
+    header, rows = downloads.plan_table(plan)
+    _same(plan.full_title, [("具體作法", header, rows)])
+    assert downloads.ods_bytes(header, rows, plan.full_title) == reference_spreadsheet(
+        plan.full_title, [("具體作法", header, rows)])
+
+
+@pytest.mark.parametrize("plans", [SEED, SHAPES, SEED + SHAPES], ids=["seed", "shapes", "both"])
+def test_the_site_wide_ods_is_byte_identical(plans):
+    header, rows = downloads.site_table(plans)
+    _same("提升服務計畫公開網", [("具體作法", header, rows)])
+
+
+TRICKY = [
+    "<b>&amp; \"quoted\" 'single' </b>", "a < b > c & d", "  leading", "trailing  ", "several     spaces",
+    "one\ntwo", "\n", "\n\nthree blank\n", "tab\there", "\t", "carriage\rreturn", "crlf\r\nend", "",
+    " ", "emoji 😀👍🏽 and 長照", "ZWJ 👩‍👩‍👧", "\x00\x01\x08\x0b\x0c\x1f\x7f\x85\x9f\ufffe\uffff\U0001fffe",
+    "]]> <![CDATA[ x ]]>", "&#10; &amp; &lt;", "長" * 20000, "x\n" * 500,
+]
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=range(len(TRICKY)))
+def test_tricky_cell_text_is_byte_identical(value):
+    _same(value, [(value, [value, "h"], [[value], [value, value, ""], []])])
+
+
+@pytest.mark.parametrize("name", ["plain", "it's", 'say "hi"', "both ' and \"", "a\nb\rc\td", "<&>", ""])
+def test_sheet_names_are_quoted_like_odfpy(name):
+    _same("t", [(name, ["h"], [["v"]])])
+
+
+def test_every_code_point_in_one_cell():
+    every = "".join(chr(c) for c in range(0x110000) if c != 10)
+    _same("all", [("all", ["h"], [[every]])])
+
+
+@pytest.mark.parametrize("sheets", [
+    [], [("empty header", [], [["a", "b"]])], [("nothing", [], [])], [("one", ["h"], [])],
+    [("first", [], []), ("second", ["h", "i"], [["1"]])], [("a", ["x"], [["1"]]), ("b", ["y"], [["2", 3]])],
+], ids=range(6))
+def test_sheet_shapes_are_byte_identical(sheets):
+    _same("shapes", sheets)
+
+
+def test_the_a11y_report_shape_with_two_sheets_is_byte_identical():
+    _same("無障礙自評表 WCAG 2.2（2026-11-25）", [
+        ("自評表", ["成功準則", "名稱", "結果", "證明的測試"], [["1.1.1", "非文字內容", "通過", "test_a\ntest_b"]]),
+        ("自動檢查", ["檢查", "問題"], [["alt", ""], ["lang", "第一\n第二"]]),
+    ])
+
+
+def test_the_new_ods_reads_back_with_odfpy():
+    header, rows = downloads.site_table(SEED)
+    doc = opendocument.load(io.BytesIO(downloads.ods_bytes(header, rows, "t")))
+    read = doc.spreadsheet.getElementsByType(odftable.TableRow)
+    assert len(read) == len(rows) + 1
