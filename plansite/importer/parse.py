@@ -184,11 +184,7 @@ def _starts_pillar(text: str, framework: Framework) -> bool:
 
 
 def _finish_columns(draft: Draft, framework: Framework) -> None:
-    """A text table's header names its columns; a measure column is implied when the header has none."""
-    keys = [k for k, _ in draft.columns]
-    if keys and "measure" not in keys:
-        # the seeds' three columns (工作要項 工作重點 業務單位): measures sit in the focus column's space
-        pass
+    """A document whose table had no header row gets the framework's column titles."""
     if not draft.columns:
         draft.columns = [(k, t) for k, t in framework.columns.items()]
 

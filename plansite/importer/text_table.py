@@ -6,7 +6,7 @@ import unicodedata
 
 from ..model import Framework, FrameworkNode
 from .body import DEADLINE, Units, mark_of, parse_body
-from .draft import Block, Draft, Measure, Node, Opening, Unplaced, clean, join_lines
+from .draft import Block, Draft, Node, Opening, Unplaced, clean, join_lines
 from .wording import CJK_ITEM, CJK_PILLAR, OPENING, POINTS, TitleMatch, Wording, cjk_number, similarity, squash
 
 # Columns run together on one line (「(三)考量服務對象 遠距科技服務… 成人保護組」): a space after two
@@ -290,7 +290,6 @@ class TextTable:
             if b.code:
                 by_code[b.code] = b
                 order.append(b)
-        loose: list[Measure] = []
         for b in list(target.blocks):
             if b.code:
                 continue
@@ -311,6 +310,5 @@ class TextTable:
                 block.units.extend(u for u in b.units if u not in block.units)
         order.sort(key=lambda b: [int(x) for x in b.code.split(".")])
         target.blocks = order
-        del loose
 
 
