@@ -39,6 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("paths.templates", str, "templates", "版型目錄。"),
     Setting("paths.static", str, "static", "靜態檔案（CSS、JavaScript、圖片）目錄。"),
     Setting("paths.output", str, "_site", "輸出目錄。"),
+    Setting("paths.synonyms", str, "synonyms.yaml", "站內搜尋的同義詞檔（如「高齡、老人、長輩」）；檔案不存在時不使用同義詞。"),
     Setting("paths.a11y_record", str, "a11y-check.json",
             "check --a11y 寫入的最近一次無障礙檢查紀錄；無障礙聲明頁顯示其日期與數字。"),
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
 import pathlib
 import posixpath
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 import jinja2
 import markupsafe
 
-from . import markdown, qr, site as site_mod
+from . import markdown, qr, search, site as site_mod
 from .config import Config
 from .errors import BuildFailed, Pos, Problems
 from .model import STATUS_CLASS
@@ -103,7 +102,7 @@ def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, list
            "abs": lambda url: base_url + url, "pages": [p for p in model.pages if p.in_sitemap]}
     files = [OutFile(name, env.get_template(f"feeds/{name}").render(**ctx).encode("utf-8"))
              for name in ("sitemap.xml", "feed.xml", "robots.txt")]
-    files.append(OutFile("search-index.json", _search_index(model)))
+    files += [OutFile(path, data) for path, data in search.site_files(model, config).items()]
     return files
 
 
@@ -145,20 +144,3 @@ def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolu
             "csp": "" if absolute else content_security_policy(inline_css),
             "listing": listing, "qr_code": qr_code, **page.data}
 
-
-def _search_index(model: SiteModel) -> bytes:
-    """One entry per measure and per plan section, for the client-side search page."""
-    entries = []
-    for plan in model.plans:
-        url = site_mod.plan_url(plan)
-        title = plan.full_title
-        for section in plan.sections:
-            if section.body:
-                entries.append({"u": url, "t": title, "h": section.short_title,
-                                "x": markdown.plain_text(section.body)})
-        for pillar, item, group, measure in plan.measures():
-            heading = item.title if not group.heading else f"{item.title}｜{group.heading}"
-            entries.append({"u": url + f"#i{item.code.replace('.', '-')}", "t": title, "h": heading,
-                            "x": markdown.plain_text(measure.text),
-                            "n": "、".join(u.name for u in measure.units)})
-    return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import compare as compare_mod, descriptions, table as table_mod
 from .config import Config
 from .load import Content
-from .model import STATUSES, Agency, Framework, FrameworkNode, Plan, Unit
+from .model import STATUSES, Agency, Framework, FrameworkNode, Measure, Plan, Unit
 
 HOME = ""
 CONTACT = "contact/"
@@ -68,6 +68,72 @@ def framework_url(fw: Framework) -> str:
 
 def node_url(fw: Framework, node: FrameworkNode) -> str:
     return f"frameworks/{fw.id}/{node.code.replace('.', '-')}/"
+
+
+def pillar_key(fw: Framework, node: FrameworkNode) -> str:
+    """A pillar across plans, for the search page's filter and its URL: six-pillars-3."""
+    return f"{fw.id}-{node.code}"
+
+
+def section_anchor(index: int) -> str:
+    """The id of a plan's index-th (1-based) numbered section on its page: s1, s2 …"""
+    return f"s{index}"
+
+
+@dataclass(frozen=True)
+class PlacedMeasure:
+    """A measure with its place in the plan: the pillar it answers, how the plan labels its row, its anchor."""
+    measure: Measure
+    node: FrameworkNode | None     # the pillar (framework root); None for an opening that names none
+    context: str                   # (二)開發線上申辦｜網站使用便利性, or the opening's title
+    anchor: str                    # its id on the plan page: m3-2-1 (item 3.2, its 1st measure), m0-1 (opening)
+
+
+def placed_measures(plan: Plan) -> list[PlacedMeasure]:
+    """Every measure of the plan, the opening's first, in document order, each with its page anchor.
+
+    The anchor counts the measures of one framework item across its groups, so it stays the same
+    when the plan is rendered anywhere and is unique on the plan page."""
+    fw = plan.framework
+    out: list[PlacedMeasure] = []
+    if plan.opening:
+        node = fw.nodes.get(plan.opening.pillar) if plan.opening.pillar else None
+        out += [PlacedMeasure(m, node, plan.opening.title, f"m0-{n}") for n, m in enumerate(plan.opening.measures, 1)]
+    for pillar in plan.pillars:
+        for item in pillar.items:
+            label = number_label(item.index, fw.levels[1].numbering) + item.title
+            n = 0
+            for group in item.groups:
+                context = f"{label}｜{group.heading}" if group.heading else label
+                for measure in group.measures:
+                    n += 1
+                    out.append(PlacedMeasure(measure, pillar.node, context, f"m{item.code.replace('.', '-')}-{n}"))
+    return out
+
+
+class MeasureAnchors:
+    """anchors(measure) -> the measure's id on its plan page, for templates/macros/measures.html."""
+
+    def __init__(self, plan: Plan) -> None:
+        self._ids = {id(p.measure): p.anchor for p in placed_measures(plan)}
+
+    def __call__(self, measure: Measure) -> str:
+        return self._ids[id(measure)]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The search page's filter choices, as (value, label): only what the site's plans contain."""
+    agencies: list[tuple[str, str]]                       # (slug, full name)
+    years: list[int]                                      # newest first
+    pillars: list[tuple[str, list[tuple[str, str]]]]      # (framework name, [(pillar_key, 三、…)])
+
+
+def search_filters(plans: list[Plan], agencies: list[Agency], fws: list[Framework]) -> SearchFilters:
+    with_plans = [a for a in agencies if any(p.agency is a for p in plans)]
+    years = sorted({p.year for p in plans}, reverse=True)
+    pillars = [(fw.name, [(pillar_key(fw, root), _node_label(fw, root)) for root in fw.roots]) for fw in fws]
+    return SearchFilters([(a.slug, a.full_name) for a in with_plans], years, pillars)
 
 
 @dataclass
@@ -152,7 +218,8 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
         Page("frameworks", "frameworks/", terms.title, [home],
              {"entries": [(fw, _framework_summary(fw, fw_counts[fw.id])) for fw in fws]},
              description=descriptions.frameworks(fws)),
-        Page("search", "search/", "搜尋計畫", [home], description=static["search"]),
+        Page("search", "search/", "搜尋計畫", [home], {"filters": search_filters(plans, agencies, fws)},
+             description=static["search"]),
         Page("sitemap", "sitemap/", "網站導覽", [home], description=static["sitemap"]),
         Page("accessibility", "accessibility/", "無障礙聲明", [home],
              {"check": a11y_check, "contact": _contact_rows(config)}, description=static["accessibility"]),
@@ -176,7 +243,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
             units = _plan_units(plan)
             pages.append(Page("plan", plan_url(plan), ("【草稿】" if plan.draft else "") + plan.full_title,
                               [*above, a_crumb], {
-                "plan": plan, "table": table_mod.build_table(plan),
+                "plan": plan, "table": table_mod.build_table(plan), "anchor": MeasureAnchors(plan),
                 "previous": older[0] if older else None, "next": newer[-1] if newer else None,
                 "units": units, "approval": plan.approval.lines if plan.approval else [],
                 "results": table_mod.results_summary(
@@ -356,8 +423,12 @@ def short_ref(fw: Framework, node: FrameworkNode) -> str:
     return "".join(reversed(parts))
 
 
-def _node_label(fw: Framework, node: FrameworkNode) -> str:
+def node_label(fw: Framework, node: FrameworkNode) -> str:
+    """A framework node with its number, in the framework's own words: 三、強化服務量能，提升服務效率."""
     return f"{number_label(node.index, fw.levels[node.depth].numbering)}{node.title}".strip()
+
+
+_node_label = node_label
 
 
 def _plan_units(plan: Plan) -> list[Unit]:

@@ -12,7 +12,7 @@ prove them with these functions, shared by both:
 - help_links(page): the links in the header and footer, in order; 聯絡我們 must keep the same
   relative position on every page, 3.2.6 GN1320600E.
 - interaction_findings(page): drag handlers (2.5.7 FA2250700E), password fields (3.3.8
-  HM2330800E/FA2330801E), and any form that is not the one-field search (3.3.7 GN1330700E).
+  HM2330800E/FA2330801E), and any form that is not the one-field search (its filter menus aside) (3.3.7 GN1330700E).
   Needs INIT_SCRIPT added to the browser context before the page loads.
 
 Each returns plain data (lists of dicts or strings); the callers decide how to report.
@@ -244,7 +244,8 @@ def interaction_findings(page) -> list[str]:
       const password = [...document.querySelectorAll('input[type=password], [autocomplete~="current-password"], [autocomplete~="new-password"], [autocomplete~="one-time-code"]')]
         .map(describe);
       const forms = [...document.querySelectorAll('form')].filter(f => {
-        const fields = [...f.elements].filter(e => !['button', 'submit', 'fieldset'].includes(e.type));
+        // the search form may add filters (select menus) to its one search field: nothing typed twice
+        const fields = [...f.elements].filter(e => !['button', 'submit', 'fieldset', 'select-one'].includes(e.type));
         return f.getAttribute('role') !== 'search' || fields.length !== 1 || fields[0].type !== 'search';
       }).map(describe);
       const stray = [...document.querySelectorAll('input, select, textarea')].filter(e => !e.form).map(describe);

@@ -3,7 +3,7 @@
    a saved text size, so the CSS shows the controls below in place and nothing moves now.
    1. 字級 (font size) buttons, remembered across pages in localStorage.
    2. 選單 (menu) button: on phones it shows and hides the main navigation.
-   3. Client-side search over search-index.json on the search page. */
+   3. Search on the search page over the sharded index in search/ (see setUpSearch). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -62,45 +62,361 @@
     });
   }
 
+  /* Search over the static index plansite/search.py writes (its lookup() is this code's Python mirror,
+     benchmarks/search_size.py counts what it downloads). A query fetches search/meta.json, the shard of
+     each of its bigrams (search/b/; search/u/ for one character; search/p/ positions for three or more)
+     and the documents of the results shown (search/d/). Counts are exact from the index alone. */
+  var SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+  function normChar(ch) { return ch.normalize("NFKC").toLowerCase().replace(SPACE, ""); }
+  function norm(text) { return Array.from(text).map(normChar).join(""); }
+
+  function shardOf(term, count) {
+    var h = 2166136261;
+    Array.from(term).forEach(function (ch) { h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0; });
+    return (h & (count - 1)).toString(16);
+  }
+
+  function decode(text) {
+    var out = [], value = 0, mul = 1;
+    for (var i = 0; i < text.length; i++) {
+      var d = ALPHABET.indexOf(text.charAt(i));
+      value += (d & 31) * mul;
+      mul *= 32;
+      if (!(d & 32)) { out.push(value); value = 0; mul = 1; }
+    }
+    return out;
+  }
+
+  function makeIndex(base) {
+    var files = {};
+    function get(path) {
+      if (!files[path]) {
+        files[path] = fetch(base + path).then(function (r) {
+          if (!r.ok) { throw new Error(path + ": " + r.status); }
+          return r.json();
+        });
+      }
+      return files[path];
+    }
+    var meta = get("meta.json").then(function (raw) {
+      var runs = decode(raw.runs), docPlan = [], docPillar = [], plan = 0;
+      for (var i = 0; i < runs.length; i += 3) {
+        plan += runs[i];
+        for (var k = 0; k < runs[i + 2]; k++) { docPlan.push(plan); docPillar.push(runs[i + 1] - 1); }
+      }
+      raw.docPlan = docPlan;
+      raw.docPillar = docPillar;
+      raw.groups = raw.synonyms.map(function (g) { return g.map(norm); });
+      return raw;
+    });
+
+    function postings(m, folder, term) {
+      return get(folder + "/" + shardOf(term, m.shards[folder]) + ".json").then(function (shard) {
+        var total = 0;
+        return decode(shard[term] || "").map(function (d) { total += d; return total; });
+      });
+    }
+
+    function positions(m, gram) {
+      var p = get("p/" + shardOf(gram, m.shards.p) + ".json");
+      return Promise.all([postings(m, "b", gram), p]).then(function (got) {
+        var flat = decode(got[1][gram] || ""), out = new Map(), i = 0;
+        got[0].forEach(function (doc) {
+          var n = flat[i], places = new Set(), at = 0;
+          for (var k = 0; k < n; k++) { at = flat[i + 1 + k] + (k ? at : 0); places.add(at); }
+          out.set(doc, places);
+          i += 1 + n;
+        });
+        return out;
+      });
+    }
+
+    // Documents whose normalised text contains `term` (normalised), exactly.
+    function termDocs(m, term) {
+      var chars = Array.from(term);
+      if (chars.length === 1) { return postings(m, "u", term); }
+      if (chars.length === 2) { return postings(m, "b", term); }
+      var offsets = [];
+      for (var o = 0; o < chars.length - 1; o += 2) { offsets.push(o); }
+      if (offsets[offsets.length - 1] !== chars.length - 2) { offsets.push(chars.length - 2); }
+      return Promise.all(offsets.map(function (o) { return positions(m, chars[o] + chars[o + 1]); }))
+        .then(function (maps) {
+          var hits = [];
+          maps[0].forEach(function (starts, doc) {
+            if (!maps.every(function (mp) { return mp.has(doc); })) { return; }
+            for (var s of starts) {
+              if (offsets.every(function (o, k) { return maps[k].get(doc).has(s + o); })) { hits.push(doc); return; }
+            }
+          });
+          return hits.sort(function (a, b) { return a - b; });
+        });
+    }
+
+    function expand(m, term) {
+      var out = [term];
+      m.groups.forEach(function (words) {
+        if (words.indexOf(term) >= 0) {
+          words.forEach(function (w) { if (out.indexOf(w) < 0) { out.push(w); } });
+        }
+      });
+      return out;
+    }
+
+    // Synonym-list words sharing a character with the query, most shared first (left out: what was searched).
+    function related(m, terms) {
+      var searched = new Set(), chars = new Set(Array.from(terms.join(""))), scored = [];
+      terms.forEach(function (t) { expand(m, t).forEach(function (w) { searched.add(w); }); });
+      m.synonyms.forEach(function (group, gi) {
+        group.forEach(function (word, wi) {
+          var mine = new Set(Array.from(norm(word))), shared = 0;
+          mine.forEach(function (c) { if (chars.has(c)) { shared++; } });
+          if (shared && !searched.has(norm(word))) { scored.push([-shared, gi, wi, word]); }
+        });
+      });
+      scored.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+      return scored.slice(0, 8).map(function (s) { return s[3]; });
+    }
+
+    // Every term (split on spaces) must match, itself or one of its synonyms; then the filters.
+    function lookup(query, filters) {
+      return meta.then(function (m) {
+        var terms = query.split(/\s+/).map(norm).filter(Boolean);
+        var words = terms.map(function (t) { return expand(m, t); });
+        var jobs = [];
+        words.forEach(function (ws) { ws.forEach(function (w) { jobs.push(termDocs(m, w)); }); });
+        return Promise.all(jobs).then(function (lists) {
+          var hits = null, direct = null, via = new Map(), j = 0;
+          terms.forEach(function (term, ti) {
+            var found = new Set();
+            words[ti].forEach(function (word) {
+              var docs = lists[j++];
+              docs.forEach(function (d) { found.add(d); });
+              if (word === term) {
+                var set = new Set(docs);
+                direct = direct === null ? set : new Set(Array.from(direct).filter(function (d) { return set.has(d); }));
+              } else {
+                docs.forEach(function (d) { if (!via.has(d)) { via.set(d, []); } via.get(d).push(word); });
+              }
+            });
+            hits = hits === null ? found : new Set(Array.from(hits).filter(function (d) { return found.has(d); }));
+          });
+          var agency = filters.agency ? m.agencies.findIndex(function (a) { return a[0] === filters.agency; }) : null;
+          var pillar = filters.pillar ? m.pillars.findIndex(function (p) { return p[0] === filters.pillar; }) : null;
+          var year = filters.year ? (/^\d+$/.test(filters.year) ? Number(filters.year) : -2) : null;
+          var kept = Array.from(hits || []).filter(function (d) {
+            var plan = m.docPlan[d];
+            return (agency === null || m.plans[3 * plan] === agency) && (year === null || m.plans[3 * plan + 1] === year) &&
+              (pillar === null || m.docPillar[d] === pillar);
+          }).sort(function (a, b) { return a - b; });
+          var ids = kept.filter(function (d) { return direct.has(d); })
+            .concat(kept.filter(function (d) { return !direct.has(d); }));
+          var all = [];
+          words.forEach(function (ws) { ws.forEach(function (w) { if (all.indexOf(w) < 0) { all.push(w); } }); });
+          return {meta: m, terms: terms, words: all, ids: ids, direct: direct, via: via,
+                  synonyms: all.filter(function (w) { return terms.indexOf(w) < 0; }),
+                  suggestions: ids.length ? [] : related(m, terms)};
+        });
+      });
+    }
+
+    function docs(m, ids) {
+      return Promise.all(ids.map(function (d) {
+        return get("d/" + Math.floor(d / m.docShard).toString(16) + ".json").then(function (rows) { return rows[d % m.docShard]; });
+      }));
+    }
+
+    return {lookup: lookup, docs: docs};
+  }
+
+  // [start, end) UTF-16 ranges of `text` where any of `words` (normalised) occurs, normalised alike.
+  function matches(text, words) {
+    var chars = [], from = [], to = [], at = 0, out = [];
+    Array.from(text).forEach(function (ch) {
+      Array.from(normChar(ch)).forEach(function (c) { chars.push(c); from.push(at); to.push(at + ch.length); });
+      at += ch.length;
+    });
+    words.forEach(function (word) {
+      var needle = Array.from(word);
+      for (var s = 0; s + needle.length <= chars.length; s++) {
+        var k = 0;
+        while (k < needle.length && chars[s + k] === needle[k]) { k++; }
+        if (k === needle.length) { out.push([from[s], to[s + k - 1]]); }
+      }
+    });
+    out.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var merged = [];
+    out.forEach(function (r) {
+      var last = merged[merged.length - 1];
+      if (last && r[0] <= last[1]) { last[1] = Math.max(last[1], r[1]); } else { merged.push(r.slice()); }
+    });
+    return merged;
+  }
+
+  // The text (cut to about 200 characters around the first match) with every match in <mark>.
+  function highlighted(text, words) {
+    var ranges = matches(text, words), start = 0, end = text.length, frag = document.createDocumentFragment();
+    if (text.length > 200) {
+      start = ranges.length ? Math.max(0, ranges[0][0] - 60) : 0;
+      end = Math.min(text.length, start + 200);
+    }
+    var at = start;
+    if (start > 0) { frag.appendChild(document.createTextNode("…")); }
+    ranges.forEach(function (r) {
+      if (r[1] <= at || r[0] >= end) { return; }
+      var s = Math.max(r[0], at);
+      frag.appendChild(document.createTextNode(text.slice(at, s)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(s, Math.min(r[1], end));
+      frag.appendChild(mark);
+      at = Math.min(r[1], end);
+    });
+    frag.appendChild(document.createTextNode(text.slice(at, end) + (end < text.length ? "…" : "")));
+    return frag;
+  }
+
+  function quoted(words) { return words.map(function (w) { return "「" + w + "」"; }).join("、"); }
+
   function setUpSearch() {
     var form = document.querySelector("form[data-index]");
     if (!form) { return; }
-    var input = form.querySelector("input[name=q]");
+    var index = makeIndex(form.getAttribute("data-index").replace(/meta\.json$/, ""));
+    var siteBase = form.getAttribute("data-index").replace(/search\/meta\.json$/, "");
+    var fields = ["q", "agency", "year", "pillar"];
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
-    var query = new URLSearchParams(window.location.search).get("q") || "";
-    input.value = query;
-    if (!query.trim()) { return; }
-    status.textContent = "搜尋中…";
-    fetch(form.getAttribute("data-index"))
-      .then(function (r) { return r.json(); })
-      .then(function (entries) { show(entries, query.trim()); })
-      .catch(function () {
-        status.textContent = "無法載入搜尋資料。若您是直接開啟檔案，請改用網站伺服器瀏覽，或依機關、年度瀏覽。";
-      });
+    var more = document.getElementById("search-more");
+    var suggest = document.getElementById("search-suggest");
+    var current = null, shown = 0, run = 0;
 
-    function show(entries, q) {
-      var terms = q.toLowerCase().split(/\s+/);
-      var base = form.getAttribute("data-index").replace(/search-index\.json$/, "");
-      var hits = entries.filter(function (e) {
-        var text = (e.t + " " + e.h + " " + e.x + " " + (e.n || "")).toLowerCase();
-        return terms.every(function (t) { return text.indexOf(t) >= 0; });
-      });
-      status.textContent = "「" + q + "」共找到 " + hits.length + " 筆結果" + (hits.length > 100 ? "，顯示前 100 筆。" : "。");
-      list.textContent = "";
-      hits.slice(0, 100).forEach(function (e) {
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        var href = base + e.u;
-        var hash = href.indexOf("#");
-        a.href = hash >= 0 ? href.slice(0, hash) + "index.html" + href.slice(hash) : href + "index.html";
-        a.textContent = e.t + "：" + e.h;
-        var p = document.createElement("p");
-        p.textContent = e.x.length > 160 ? e.x.slice(0, 160) + "…" : e.x;
-        li.appendChild(a);
-        li.appendChild(p);
-        list.appendChild(li);
+    function fromUrl() {
+      var params = new URLSearchParams(window.location.search);
+      fields.forEach(function (name) {
+        var field = form.elements[name];
+        var value = params.get(name) || "";
+        if (field.tagName === "SELECT" && !Array.prototype.some.call(field.options, function (o) { return o.value === value; })) {
+          value = "";
+        }
+        field.value = value;
       });
     }
+
+    function toUrl(replace) {
+      var params = new URLSearchParams();
+      fields.forEach(function (name) { var v = form.elements[name].value.trim(); if (v) { params.set(name, v); } });
+      var url = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
+      if (replace) { history.replaceState(null, "", url); } else { history.pushState(null, "", url); }
+    }
+
+    function filterText() {
+      var parts = [];
+      ["agency", "year", "pillar"].forEach(function (name) {
+        var field = form.elements[name];
+        if (field.value) { parts.push(field.options[field.selectedIndex].text); }
+      });
+      return parts.length ? "（篩選：" + parts.join("、") + "）" : "";
+    }
+
+    function search() {
+      var query = form.elements.q.value.trim();
+      var mine = ++run;
+      list.textContent = "";
+      suggest.textContent = "";
+      suggest.hidden = true;
+      more.hidden = true;
+      current = null;
+      shown = 0;
+      if (!query) { status.textContent = ""; return; }
+      status.textContent = "搜尋中…";
+      index.lookup(query, {agency: form.elements.agency.value, year: form.elements.year.value, pillar: form.elements.pillar.value})
+        .then(function (result) {
+          if (mine !== run) { return; }
+          current = result;
+          if (!result.ids.length) {
+            status.textContent = "「" + query + "」" + filterText() + "沒有找到結果。" +
+              (result.synonyms.length ? "已一併搜尋同義詞" + quoted(result.synonyms) + "。" : "");
+            showSuggestions(result.suggestions);
+            return;
+          }
+          return page(false);
+        })
+        .catch(function () {
+          if (mine !== run) { return; }
+          status.textContent = "無法載入搜尋資料。若您是直接開啟檔案，請改用網站伺服器瀏覽，或依機關、年度瀏覽。";
+        });
+    }
+
+    function showSuggestions(words) {
+      if (!words.length) { return; }
+      var p = document.createElement("p");
+      p.textContent = "您可以試試相關的詞：";
+      var ul = document.createElement("ul");
+      ul.className = "ps-chips";
+      words.forEach(function (w) {
+        var li = document.createElement("li"), a = document.createElement("a");
+        a.href = "?q=" + encodeURIComponent(w);
+        a.textContent = w;
+        li.appendChild(a);
+        ul.appendChild(li);
+      });
+      suggest.appendChild(p);
+      suggest.appendChild(ul);
+      suggest.hidden = false;
+    }
+
+    // Show the next page of results; `focusFirst` moves focus to the first new one (the 更多 button's click).
+    function page(focusFirst) {
+      var result = current, m = result.meta, ids = result.ids.slice(shown, shown + m.pageSize), mine = run;
+      return index.docs(m, ids).then(function (rows) {
+        if (mine !== run) { return; }
+        var first = null;
+        rows.forEach(function (row, i) {
+          var d = ids[i], plan = m.docPlan[d], agency = m.agencies[m.plans[3 * plan]];
+          var li = document.createElement("li");
+          li.className = "ps-result";
+          var a = document.createElement("a");
+          a.className = "ps-result__link";
+          a.href = siteBase + agency[2] + m.plans[3 * plan + 2] + "index.html#" + row[2];
+          a.textContent = agency[1] + " " + m.plans[3 * plan + 1] + " 年：" + row[1];
+          var meta = document.createElement("p");
+          meta.className = "ps-result__meta";
+          var pillar = m.docPillar[d] >= 0 ? m.pillars[m.docPillar[d]][1] : "計畫章節";
+          meta.textContent = pillar + (result.via.has(d) && !result.direct.has(d) ? "｜同義詞：" + result.via.get(d).join("、") : "");
+          var text = document.createElement("p");
+          text.className = "ps-result__text";
+          text.appendChild(highlighted(row[0], result.words));
+          li.appendChild(a);
+          li.appendChild(meta);
+          li.appendChild(text);
+          list.appendChild(li);
+          first = first || a;
+        });
+        shown += rows.length;
+        var total = result.ids.length, query = form.elements.q.value.trim();
+        var directCount = result.ids.filter(function (d) { return result.direct.has(d); }).length;
+        var text = "「" + query + "」" + filterText() + "共找到 " + total + " 筆結果";
+        if (directCount < total) {
+          text += "，其中 " + (total - directCount) + " 筆來自同義詞" + quoted(result.synonyms);
+        }
+        text += total > shown ? "，目前顯示前 " + shown + " 筆。" : "。";
+        status.textContent = text;
+        more.hidden = total <= shown;
+        if (focusFirst && first) { first.focus(); }
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      toUrl(false);
+      search();
+    });
+    ["agency", "year", "pillar"].forEach(function (name) {
+      form.elements[name].addEventListener("change", function () { toUrl(true); search(); });
+    });
+    more.addEventListener("click", function () { if (current) { page(true); } });
+    window.addEventListener("popstate", function () { fromUrl(); search(); });
+    fromUrl();
+    search();
   }
 })();
