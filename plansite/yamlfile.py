@@ -155,7 +155,8 @@ def load(path: pathlib.Path) -> Doc:
 
 _LIBYAML = getattr(yaml, "__with_libyaml__", False)
 # what only the Python route judges exactly: characters the reader refuses, line breaks beyond \n and \r\n
-_NOT_FAST = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + "|[\x85\u2028\u2029]")
+_BLOCK_COMMENT = re.compile(r"[|>][0-9+-]*#")
+_NOT_FAST = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + "|[\t\x85\u2028\u2029\ufeff]")
 
 
 class _Bail(Exception):
@@ -166,8 +167,9 @@ def _load_events(path: pathlib.Path, text: str, lines: list[str]) -> Doc | None:
     """The Doc the Python route makes, built straight from libyaml's parse events (about 20× faster:
     no node tree, no tag resolver); None for anything unusual, which the Python route then reads and
     reports. tests/unit/test_yaml_fast.py compares both routes on every YAML file in the project."""
-    if not _LIBYAML or _NOT_FAST.search(text):
-        return None
+    if not _LIBYAML or _NOT_FAST.search(text) or ("?" in text and ("[" in text or "{" in text)) \
+            or _BLOCK_COMMENT.search(text):
+        return None   # libyaml also takes a "?" inside [ ] and { }, and "|#", that PyYAML refuses
     doc = Doc(path=path, data=None, lines=lines)
     stack: list[list] = []   # open collections: [value, path, key waiting for its value (mappings)]
     root: list = []

@@ -115,3 +115,33 @@ def test_the_fast_route_reads_a_real_plan_and_bails_on_an_alias(tmp_path):
     aliased = tmp_path / "a.yaml"
     assert yamlfile._load_events(aliased, "a: &x 1\nb: *x\n", ["a: &x 1", "b: *x"]) is None
     assert yaml.__with_libyaml__
+
+
+_INSERTS = list(":-#\"'[]{},?|>%@`!&* \n0123456789+") + [
+    ": ", " #", "- ", "\n  ", "\n- ", "? ", "---\n", "...\n", "  ", "\n\n", "|#", ">-", "|2", "|+", "\\",
+    "\\n", "\r\n", "\r", "\t", "\ufeff", "\u3000", "\x85", "&a ", "*a", "!!str "]
+
+
+def test_whatever_the_fast_route_accepts_the_python_route_reads_alike(tmp_path):
+    """Thousands of small corruptions of real plans (the typos editors make, and worse): the fast
+    route either bails out or gives exactly the Python route's Doc; it never passes a file PyYAML refuses."""
+    import random
+
+    rng = random.Random(20261204)
+    texts = ["".join(p.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True)[:40]) for p in FILES]
+    path = tmp_path / "plan.yaml"
+    fast_count = 0
+    for _round in range(1500):
+        text = rng.choice(texts)
+        for _edit in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(_INSERTS) + text[at:]
+        fast = yamlfile._load_events(path, text, text.splitlines())
+        if fast is None:
+            continue
+        fast_count += 1
+        path.write_bytes(text.encode("utf-8"))
+        reference = _python_route(path)
+        assert not isinstance(reference, PlanError), (text, reference.problem)
+        assert (fast.data, fast.value_pos, fast.key_pos) == (reference.data, reference.value_pos, reference.key_pos), text
+    assert fast_count > 300   # the fast route did read most corrupted files
