@@ -6,7 +6,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from . import markdown
 from .model import Measure, Plan
 
 SIMILAR = 0.6   # two measures with at least this much text in common are "the same measure, changed"
@@ -47,7 +46,7 @@ class PlanDiff:
 
 
 def _text(measure: Measure) -> str:
-    return re.sub(r"\s+", "", markdown.plain_text(measure.text))
+    return re.sub(r"\s+", "", measure.plain)
 
 
 def _by_item(plan: Plan) -> dict[str, tuple[str, list[Measure]]]:
@@ -71,6 +70,23 @@ def _segments(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def _most_similar(candidates: list[tuple[str, Measure]], text: str) -> int | None:
+    """The index of the candidate most like `text` (the last of equals), if at least SIMILAR alike.
+
+    The cheap upper bounds skip candidates that cannot reach SIMILAR, so this costs far less than
+    ratio() on every pair and chooses exactly as that would."""
+    matcher = difflib.SequenceMatcher(None, "", text, autojunk=False)   # `text` indexed once
+    best, best_index = 0.0, None
+    for index, (old_text, _measure) in enumerate(candidates):
+        matcher.set_seq1(old_text)
+        if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= SIMILAR and ratio >= best:
+            best, best_index = ratio, index
+    return best_index
+
+
 def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     olds, news = _by_item(old), _by_item(new)
     order = [n.code for root in new.framework.roots for n in [root, *root.children]]
@@ -80,24 +96,21 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         old_title, old_measures = olds.get(code, ("", []))
         new_title, new_measures = news.get(code, ("", []))
         result = ItemDiff(code, new_title or old_title)
-        remaining = list(old_measures)
+        remaining = [(_text(m), m) for m in old_measures]
         for measure in new_measures:
             text = _text(measure)
-            exact = next((m for m in remaining if _text(m) == text), None)
+            exact = next((i for i, (old_text, _m) in enumerate(remaining) if old_text == text), None)
             if exact is not None:
-                remaining.remove(exact)
+                del remaining[exact]
                 result.same += 1
                 continue
-            scored = [(difflib.SequenceMatcher(None, _text(m), text, autojunk=False).ratio(), i)
-                      for i, m in enumerate(remaining)]
-            best = max(scored, default=(0.0, -1))
-            if best[0] >= SIMILAR:
-                match = remaining.pop(best[1])
-                result.changed.append(Change(match, measure, _segments(markdown.plain_text(match.text),
-                                                                       markdown.plain_text(measure.text))))
+            best = _most_similar(remaining, text)
+            if best is not None:
+                match = remaining.pop(best)[1]
+                result.changed.append(Change(match, measure, _segments(match.plain, measure.plain)))
             else:
                 result.added.append(measure)
-        result.dropped = remaining
+        result.dropped = [m for _text_, m in remaining]
         items.append(result)
     old_sections = {s.short_title: s.body for s in old.sections}
     changed_sections = [s.short_title for s in new.sections

@@ -7,11 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from dataclasses import dataclass
-
-from odf import opendocument, style, table as odftable, text as odftext
-from odf.opendocument import OpenDocument
 
 from . import markdown, odf_stream
 from .model import Agency, Plan
@@ -54,7 +50,7 @@ def records(plan: Plan) -> list[Record]:
 
 
 def _record(m, pillar_code, pillar, item_code, item, group) -> Record:
-    return Record(pillar_code, pillar, item_code, item, group, m.number, markdown.plain_text(m.text),
+    return Record(pillar_code, pillar, item_code, item, group, m.number, m.plain,
                   "、".join(u.name for u in m.units), m.deadline, m.status, markdown.plain_text(m.result) if m.result else "",
                   {k: markdown.plain_text(v) for k, v in m.extra.items()})
 
@@ -169,44 +165,62 @@ def spreadsheet(title: str, sheets: list[tuple[str, list[str], list[list[str]]]]
     return odf_stream.spreadsheet(title, sheets)
 
 
-def odt_bytes(plan: Plan, table) -> bytes:
-    """The plan as a text document: title, numbered section headings, lists, and a real table."""
-    doc = opendocument.OpenDocumentText()
-    _meta(doc, plan.full_title)
-    h_styles = {}
-    for level, size in ((1, "16pt"), (2, "13pt"), (3, "12pt")):
-        st = style.Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph",
-                         defaultoutlinelevel=str(level))
-        st.addElement(style.TextProperties(fontsize=size, fontweight="bold", fontsizeasian=size, fontweightasian="bold"))
-        st.addElement(style.ParagraphProperties(margintop="0.3cm", marginbottom="0.2cm"))
-        doc.styles.addElement(st)
-        h_styles[level] = st
-    cell_style = style.Style(name="Cell", family="table-cell")
-    cell_style.addElement(style.TableCellProperties(border="0.5pt solid #000000", padding="0.1cm"))
-    head_style = style.Style(name="HeadCell", family="table-cell")
-    head_style.addElement(style.TableCellProperties(border="0.5pt solid #000000", padding="0.1cm",
-                                                    backgroundcolor="#e6e6e6"))
-    doc.automaticstyles.addElement(cell_style)
-    doc.automaticstyles.addElement(head_style)
+_HEADINGS = "".join(
+    f'<style:style style:name="Heading_20_{level}" style:display-name="Heading {level}" style:family="paragraph"'
+    f' style:default-outline-level="{level}"><style:text-properties fo:font-size="{size}" fo:font-weight="bold"'
+    f' style:font-size-asian="{size}" style:font-weight-asian="bold"/><style:paragraph-properties'
+    ' fo:margin-top="0.3cm" fo:margin-bottom="0.2cm"/></style:style>'
+    for level, size in ((1, "16pt"), (2, "13pt"), (3, "12pt")))
+_ODT_STYLES = (odf_stream.PROLOGUE + f'<office:document-styles{odf_stream.XMLNS} office:version="1.2"><office:styles>'
+               + _HEADINGS + "</office:styles><office:automatic-styles></office:automatic-styles>"
+               "</office:document-styles>").encode("utf-8")
+_CELL_STYLE = ('<style:style style:name="Cell" style:family="table-cell" style:display-name="Cell">'
+               '<style:table-cell-properties fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>')
+_HEAD_STYLE = ('<style:style style:name="HeadCell" style:family="table-cell" style:display-name="HeadCell">'
+               '<style:table-cell-properties fo:border="0.5pt solid #000000" fo:padding="0.1cm"'
+               ' fo:background-color="#e6e6e6"/></style:style>')
+ODT_MIMETYPE = "application/vnd.oasis.opendocument.text"
 
-    body = doc.text
-    body.addElement(odftext.H(outlinelevel=1, stylename=h_styles[1], text=plan.full_title))
-    for line in plan.approval.lines if plan.approval else []:
-        body.addElement(odftext.P(text=line))
+
+def odt_bytes(plan: Plan, table) -> bytes:
+    """The plan as a text document: title, numbered section headings, lists, and a real table.
+
+    Written as ODF XML text (odf_stream), the bytes odfpy's element tree gave (tests/unit/test_odt_writer.py)."""
+    body: list[str] = [_heading(1, plan.full_title)]
+    body += [_p(line) for line in (plan.approval.lines if plan.approval else [])]
+    tables: list[tuple[list[str], bool]] = []   # (column styles, body cells) of each table, in order
     tabled = False
     for index, section in enumerate(plan.sections, 1):
-        body.addElement(odftext.H(outlinelevel=2, stylename=h_styles[2], text=f"{number_label(index, 'cjk-upper')}{section.title}"))
-        for para in _paragraphs(section.body):
-            body.addElement(odftext.P(text=para))
+        body.append(_heading(2, f"{number_label(index, 'cjk-upper')}{section.title}"))
+        body += [_p(para) for para in _paragraphs(section.body)]
         if section.has_content:
-            body.addElement(_odt_table(table, plan, cell_style, head_style, doc))
+            body.append(_odt_table(table, plan, tables))
             tabled = True
     if not tabled:
-        body.addElement(odftext.H(outlinelevel=2, stylename=h_styles[2], text="附表：計畫內容"))
+        body.append(_heading(2, "附表：計畫內容"))
         if plan.note:
-            body.addElement(odftext.P(text=plan.note))
-        body.addElement(_odt_table(table, plan, cell_style, head_style, doc))
-    return _save(doc)
+            body.append(_p(plan.note))
+        body.append(_odt_table(table, plan, tables))
+    # odfpy wrote the automatic styles a cell or column used, in the order they were made
+    auto = [_CELL_STYLE] if any(cells for _cols, cells in tables) else []
+    auto += [_HEAD_STYLE] if tables else []
+    auto += [col for cols, _cells in tables for col in cols]
+    content = "".join([odf_stream.PROLOGUE, f'<office:document-content{odf_stream.XMLNS} office:version="1.2">',
+                       f"<office:automatic-styles>{''.join(auto)}</office:automatic-styles>" if auto
+                       else "<office:automatic-styles/>",
+                       "<office:body><office:text>", *body, "</office:text></office:body></office:document-content>"])
+    return odf_stream.package([("mimetype", ODT_MIMETYPE.encode("utf-8")), ("styles.xml", _ODT_STYLES),
+                               ("content.xml", content.encode("utf-8")), ("meta.xml", odf_stream.meta_xml(plan.full_title)),
+                               ("META-INF/manifest.xml", odf_stream.manifest_xml(ODT_MIMETYPE))])
+
+
+def _heading(level: int, value: str) -> str:
+    start = f'<text:h text:outline-level="{level}" text:style-name="Heading_20_{level}"'
+    return f"{start}>{odf_stream.text(value)}</text:h>" if value else start + "/>"
+
+
+def _p(value: str) -> str:
+    return f"<text:p>{odf_stream.text(value)}</text:p>" if value else "<text:p/>"
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -270,83 +284,52 @@ def _cell_text(cell, plan: Plan) -> list[str]:
     return [""]
 
 
-def _odt_table(table, plan: Plan, cell_style, head_style, doc):
-    t = odftable.Table(name="計畫內容")
+def _odt_table(table, plan: Plan, tables: list) -> str:
     widths = {"c-item": 2.6, "c-focus": 3.4, "c-sub": 2.6, "c-unit": 2.6, "c-deadline": 2.2}
     wide = [cid for cid, _ in table.columns if cid not in widths]   # the measure, result and extra columns share the rest
     fixed = sum(widths.get(cid, 0) for cid, _ in table.columns)
+    col_styles = []
+    out = ['<table:table table:name="計畫內容">']
     for index, (cid, _title) in enumerate(table.columns):
-        col_style = style.Style(name=f"Col{index}", family="table-column")
         width = widths.get(cid, max(17.0 - fixed, 3.0 * len(wide)) / len(wide))
-        col_style.addElement(style.TableColumnProperties(columnwidth=f"{width:.1f}cm"))
-        doc.automaticstyles.addElement(col_style)
-        t.addElement(odftable.TableColumn(stylename=col_style))
-    header = odftable.TableHeaderRows()
-    tr = odftable.TableRow()
-    for _id, title in table.columns:
-        cell = odftable.TableCell(stylename=head_style, valuetype="string")
-        cell.addElement(odftext.P(text=title))
-        tr.addElement(cell)
-    header.addElement(tr)
-    t.addElement(header)
+        col_styles.append(f'<style:style style:name="Col{index}" style:family="table-column" style:display-name="Col{index}">'
+                          f'<style:table-column-properties style:column-width="{width:.1f}cm"/></style:style>')
+        out.append(f'<table:table-column table:style-name="Col{index}"/>')
+    out.append("<table:table-header-rows><table:table-row>")
+    out += [f'<table:table-cell table:style-name="HeadCell" office:value-type="string">{_p(title)}</table:table-cell>'
+            for _id, title in table.columns]
+    out.append("</table:table-row></table:table-header-rows>")
+    used_cell = False
     covered = [0] * len(table.columns)   # rows still covered by a rowspan, per column
     for body in table.bodies:
         for row in body.rows:
-            tr = odftable.TableRow()
             cells = iter(row)
             skip = 0
+            tr = []
             for col in range(len(table.columns)):
                 if skip:
                     skip -= 1
-                    tr.addElement(odftable.CoveredTableCell())
+                    tr.append("<table:covered-table-cell/>")
                     continue
                 if covered[col]:
                     covered[col] -= 1
-                    tr.addElement(odftable.CoveredTableCell())
+                    tr.append("<table:covered-table-cell/>")
                     continue
+                used_cell = True
                 cell = next(cells, None)
                 if cell is None:
-                    tr.addElement(odftable.TableCell(stylename=cell_style))
+                    tr.append('<table:table-cell table:style-name="Cell"/>')
                     continue
-                attrs = {"stylename": cell_style, "valuetype": "string"}
+                start = '<table:table-cell table:style-name="Cell" office:value-type="string"'
                 if cell.rowspan > 1:
-                    attrs["numberrowsspanned"] = cell.rowspan
+                    start += f' table:number-rows-spanned="{cell.rowspan}"'
                     covered[col] = cell.rowspan - 1
                 if cell.colspan > 1:   # a pillar heading across the table: the next columns are covered
-                    attrs["numbercolumnsspanned"] = cell.colspan
+                    start += f' table:number-columns-spanned="{cell.colspan}"'
                     skip = cell.colspan - 1
-                odf_cell = odftable.TableCell(**attrs)
-                for line in _cell_text(cell, plan):
-                    odf_cell.addElement(odftext.P(text=line))
-                tr.addElement(odf_cell)
-            t.addElement(tr)
-    return t
-
-
-def _meta(doc: OpenDocument, title: str) -> None:
-    from odf import dc
-
-    doc.meta.addElement(dc.Title(text=title))
-    doc.meta.addElement(dc.Language(text="zh-TW"))
-
-
-def _save(doc: OpenDocument) -> bytes:
-    """The ODF package with fixed timestamps and generator, so identical input gives identical bytes."""
-    buf = io.BytesIO()
-    doc.save(buf)
-    source = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    members = []
-    for info in source.infolist():
-        data = source.read(info.filename)
-        members.append((info.filename, _strip_volatile_meta(data) if info.filename == "meta.xml" else data))
-    return odf_stream.package(members)
-
-
-def _strip_volatile_meta(data: bytes) -> bytes:
-    import re
-
-    text = data.decode("utf-8")
-    text = re.sub(r"<meta:creation-date>[^<]*</meta:creation-date>", "", text)
-    text = re.sub(r"<dc:date>[^<]*</dc:date>", "", text)
-    text = re.sub(r"<meta:generator>[^<]*</meta:generator>", "<meta:generator>plansite</meta:generator>", text)
-    return text.encode("utf-8")
+                lines = _cell_text(cell, plan)
+                tr.append(start + (">" + "".join(_p(line) for line in lines) + "</table:table-cell>" if lines else "/>"))
+            out.append("<table:table-row>" + "".join(tr) + "</table:table-row>" if tr else "<table:table-row/>")
+    out.append("</table:table>")
+    tables.append((col_styles, used_cell))
+    return "".join(out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pathlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import Pos
 
@@ -127,6 +128,13 @@ class Measure:
     result: str = ""                # 執行成效 text, added at year end
     status: str = ""                # one of STATUSES, or ""
     no_units: bool = False          # units: [] here or above: the document names no unit, on purpose
+
+    @cached_property
+    def plain(self) -> str:
+        """The text without Markdown, once per measure: downloads, comparisons and search all use it."""
+        from .markdown import plain_text  # noqa: PLC0415 - model stays free of rendering imports
+
+        return plain_text(self.text)
 
 
 @dataclass(frozen=True)

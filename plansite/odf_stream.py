@@ -33,14 +33,14 @@ _NAMESPACES = (
     ("draw", "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"),
     ("presentation", "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"),
 )
-_XMLNS = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in _NAMESPACES)
+XMLNS = "".join(f' xmlns:{prefix}="{uri}"' for prefix, uri in _NAMESPACES)
 
 # What XML 1.0 cannot carry, and the C1 controls it discourages: odfpy writes U+FFFD instead.
 _UNREPRESENTABLE = re.compile(
     "[\x00\ud800-\udfff\ufffe\uffff\x01-\x08\x0b-\x0c\x0e-\x1f\x7f-\x84\x86-\x9f"
     + "".join(f"{chr(plane << 16 | 0xFFFE)}-{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)) + "]")
 
-_STYLES_XML = (PROLOGUE + f'<office:document-styles{_XMLNS} office:version="1.2"><office:styles/>'
+_STYLES_XML = (PROLOGUE + f'<office:document-styles{XMLNS} office:version="1.2"><office:styles/>'
                "<office:automatic-styles></office:automatic-styles></office:document-styles>").encode("utf-8")
 _HEADER_STYLE = ('<style:style style:name="Header" style:family="table-cell" style:display-name="Header">'
                  '<style:text-properties fo:font-weight="bold"/></style:style>')
@@ -79,7 +79,7 @@ def _row(values: list, start: str) -> str:
 
 def spreadsheet_content(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
     """content.xml: one table per sheet, the header row in the bold "Header" style."""
-    parts = [PROLOGUE, f'<office:document-content{_XMLNS} office:version="1.2">']
+    parts = [PROLOGUE, f'<office:document-content{XMLNS} office:version="1.2">']
     # odfpy writes an automatic style only if a cell uses it
     parts.append(f"<office:automatic-styles>{_HEADER_STYLE}</office:automatic-styles>"
                  if any(header for _name, header, _rows in sheets) else "<office:automatic-styles/>")
@@ -101,14 +101,14 @@ def spreadsheet_content(sheets: list[tuple[str, list[str], list[list[str]]]]) ->
 def meta_xml(title: str) -> bytes:
     """meta.xml with the title, language zh-TW and the fixed generator, no dates."""
     title_element = f"<dc:title>{text(title)}</dc:title>" if title else "<dc:title/>"
-    return (PROLOGUE + f'<office:document-meta{_XMLNS} office:version="1.2"><office:meta>{title_element}'
+    return (PROLOGUE + f'<office:document-meta{XMLNS} office:version="1.2"><office:meta>{title_element}'
             "<dc:language>zh-TW</dc:language><meta:generator>plansite</meta:generator></office:meta>"
             "</office:document-meta>").encode("utf-8")
 
 
 def manifest_xml(mimetype: str) -> bytes:
     entries = [("/", mimetype), ("styles.xml", "text/xml"), ("content.xml", "text/xml"), ("meta.xml", "text/xml")]
-    return (PROLOGUE + f"<manifest:manifest{_XMLNS}>"
+    return (PROLOGUE + f"<manifest:manifest{XMLNS}>"
             + "".join(f'<manifest:file-entry manifest:full-path="{path}" manifest:media-type="{media}"/>'
                       for path, media in entries)
             + "</manifest:manifest>").encode("utf-8")

@@ -5,35 +5,23 @@ import io
 import zipfile
 
 import pytest
-from odf import element, opendocument, style, table as odftable, text as odftext
+import odf_reference
+from odf import opendocument, style, table as odftable, text as odftext
 from support import REPO
 
 from plansite import downloads, frameworks, load
 from plansite.errors import Problems
-from plansite.table import build_table
 
 
 def reference_spreadsheet(title: str, sheets) -> bytes:
-    """The odfpy route the site used before odf_stream, kept as the reference (do not use in the site).
-
-    odfpy declares on each root element every namespace the process has met so far (a class-level
-    table), so its bytes depend on what ran before: the first document of a process lacks three
-    unused declarations (chart, draw, presentation) in styles.xml. A build writes a plan's ODT before
-    any ODS, so the reference starts from an empty table and writes the first seed plan's ODT first."""
-    saved = dict(element.Element.namespaces)
-    element.Element.namespaces.clear()
-    try:
-        downloads.odt_bytes(SEED[0], build_table(SEED[0]))
-        return _odfpy_spreadsheet(title, sheets)
-    finally:
-        element.Element.namespaces.clear()
-        element.Element.namespaces.update(saved)
+    """The odfpy route the site used before odf_stream (see odf_reference.fresh_namespaces)."""
+    return odf_reference.fresh_namespaces(lambda: _odfpy_spreadsheet(title, sheets), SEED[0])
 
 
 def _odfpy_spreadsheet(title: str, sheets) -> bytes:
     """downloads.spreadsheet as it was before odf_stream."""
     doc = opendocument.OpenDocumentSpreadsheet()
-    downloads._meta(doc, title)
+    odf_reference._meta(doc, title)
     bold = style.Style(name="Header", family="table-cell")
     bold.addElement(style.TextProperties(fontweight="bold"))
     doc.automaticstyles.addElement(bold)
@@ -48,7 +36,7 @@ def _odfpy_spreadsheet(title: str, sheets) -> bytes:
                 tr.addElement(cell)
             sheet.addElement(tr)
         doc.spreadsheet.addElement(sheet)
-    return downloads._save(doc)
+    return odf_reference._save(doc)
 
 
 def _plans(plans_dir):
