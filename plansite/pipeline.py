@@ -7,7 +7,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from . import frameworks, load
+from . import buildcache, frameworks, load
 from .config import Config
 from .errors import BuildFailed, Pos, Problems, display_path, os_error_problem
 
@@ -38,6 +38,16 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     Draft plans are published only when `drafts` (the preview); otherwise the report lists them.
     """
     started = time.monotonic()
+    stamp = None
+    if cache is None:   # the preview keeps its own cache in memory
+        stamp = buildcache.BuildStamp(config, {"strict": strict, "qr": qr, "pdf": pdf, "downloads": downloads,
+                                               "drafts": drafts, "chromium": _chromium_identity(pdf and downloads)})
+        last = stamp.replay()
+        if last is not None:
+            progress("輸入與上次建置相同，網站不需重建。 Nothing changed since the last build.")
+            return Report(problems=last["problems"], pages=last["pages"], files=last["files"], drafts=last["drafts"],
+                          seconds=time.monotonic() - started)
+        stamp.forget()   # from here the output may change: a stale stamp must never vouch for it
     progress("載入並檢查計畫… Loading and checking plans")
     report = check(config, cache)
     _check_publishing(config, report.problems, qr)
@@ -67,8 +77,26 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
         raise BuildFailed(report.problems) from None
     report.pages = sum(1 for f in files if f.path.endswith(".html"))
     report.files = len(files)
+    if stamp is not None:
+        stamp.record(report.pages, report.files, report.problems, report.drafts)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _chromium_identity(printing: bool) -> list:
+    """Which Chromium prints the PDFs (path, size, date): another Chromium may print other bytes."""
+    if not printing:
+        return []
+    from . import pdf as pdf_mod  # noqa: PLC0415
+
+    chromium = pdf_mod.find_chromium()
+    if chromium is None:
+        return ["none"]
+    try:
+        found = os.stat(os.path.realpath(chromium))
+    except OSError:
+        return [str(chromium)]
+    return [str(chromium), found.st_size, found.st_mtime_ns]
 
 
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,

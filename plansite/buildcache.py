@@ -1,0 +1,123 @@
+"""What the last good build of an output folder was made from: a build whose inputs did not change
+and whose output nobody touched is not redone (`.cache/`, safe to delete, never published).
+
+The fingerprint covers every input that can change a byte of the site: plans, frameworks,
+templates, static files, schemas, site settings and command options, this program's own code and
+data, the versions of the packages that write output, and (for PDFs) the Chromium binary. The
+output is checked too: the same files with the same sizes and modification times as the build left.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import pathlib
+import sys
+from dataclasses import dataclass
+
+from .errors import Pos, Problem, Problems
+
+PACKAGE = pathlib.Path(__file__).resolve().parent
+FORMAT = 1
+_PACKAGES = ("Jinja2", "MarkupSafe", "markdown-it-py", "PyYAML", "segno", "pypng", "jsonschema", "fastjsonschema")
+
+
+@dataclass(frozen=True)
+class DraftRef:
+    """A plan left out as draft, as the last build reported it."""
+    path: pathlib.Path
+
+
+def _tree(folder: pathlib.Path):
+    if folder.is_file():
+        yield folder
+    elif folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                yield path
+
+
+def fingerprint(config, options: dict, extra_files=()) -> str:
+    """A hash of everything the build reads; any change of a byte gives another value."""
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    add("format", str(FORMAT).encode())
+    add("python", sys.version.encode())
+    for name in _PACKAGES:
+        try:
+            add(name, importlib.metadata.version(name).encode())
+        except importlib.metadata.PackageNotFoundError:
+            add(name, b"-")
+    add("options", json.dumps(options, sort_keys=True, default=str).encode())
+    add("config", json.dumps(config.values, sort_keys=True, default=str).encode())
+    roots = [config.path(key) for key in ("plans", "frameworks", "templates", "static", "a11y_record")]
+    roots += [PACKAGE, PACKAGE.parent / "schema", *map(pathlib.Path, extra_files)]
+    for root in roots:
+        add("root", str(root).encode())
+        for path in _tree(root):
+            add(str(path.relative_to(root) if path != root else path.name), path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outputs(out: pathlib.Path) -> dict[str, list[int]]:
+    found = {}
+    for dirpath, _dirs, names in os.walk(out):
+        for name in names:
+            full = os.path.join(dirpath, name)
+            stat = os.stat(full)
+            found[os.path.relpath(full, out).replace(os.sep, "/")] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+class BuildStamp:
+    """The record of the last good build into one output folder, under <project>/.cache/."""
+
+    def __init__(self, config, options: dict, extra_files=()) -> None:
+        self.out = config.path("output")
+        key = hashlib.sha256(str(self.out).encode()).hexdigest()[:16]
+        self.path = config.root / ".cache" / f"build-{key}.json"
+        self.fingerprint = fingerprint(config, options, extra_files)
+
+    def replay(self) -> dict | None:
+        """The last build's report (pages, files, problems, drafts) if nothing changed since, else None."""
+        try:
+            stamp = json.loads(self.path.read_text(encoding="utf-8"))
+            if stamp.get("fingerprint") != self.fingerprint or not self.out.is_dir():
+                return None
+            if _outputs(self.out) != stamp["outputs"]:
+                return None
+            problems = Problems()
+            for p in stamp["problems"]:
+                problems.add(Problem(Pos(pathlib.Path(p["path"]), p["line"], p["col"]), p["message"], p["hint"],
+                                     p["severity"], p["blocking"]))
+            return {"problems": problems, "pages": stamp["pages"], "files": stamp["files"],
+                    "drafts": [DraftRef(pathlib.Path(d)) for d in stamp["drafts"]]}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None   # no stamp yet, or one from another version: build
+
+    def record(self, pages: int, files: int, problems: Problems, drafts) -> None:
+        """Remember this good build; a cache that cannot be written only costs the next build time."""
+        stamp = {"fingerprint": self.fingerprint, "pages": pages, "files": files,
+                 "drafts": [str(d.path) for d in drafts], "outputs": _outputs(self.out),
+                 "problems": [{"path": str(p.pos.path), "line": p.pos.line, "col": p.pos.col, "message": p.message,
+                               "hint": p.hint, "severity": p.severity, "blocking": p.blocking}
+                              for p in problems.items]}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            (self.path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+            temp = self.path.with_name(self.path.name + ".tmp")
+            temp.write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError:
+            pass
+
+    def forget(self) -> None:
+        try:
+            self.path.unlink()
+        except OSError:
+            pass

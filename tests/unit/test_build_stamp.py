@@ -1,0 +1,99 @@
+"""A build whose inputs did not change and whose output nobody touched is not redone (.cache/);
+any change of an input, an option or the output makes a full build again."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+from support import REPO, make_project
+
+SAME = "輸入與上次建置相同"
+
+
+def build(root: pathlib.Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "build",
+           "--out", str(root / "_site"), "--no-pdf", *args]
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+
+
+def digest(directory: pathlib.Path) -> dict[str, str]:
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_an_unchanged_project_is_not_rebuilt_and_reports_the_same(tmp_path):
+    root = make_project(tmp_path)
+    first = build(root)
+    assert first.returncode == 0, first.stderr
+    assert SAME not in first.stdout
+    site = digest(root / "_site")
+    again = build(root)
+    assert again.returncode == 0 and SAME in again.stdout
+    assert digest(root / "_site") == site
+    assert again.stderr == first.stderr and "警告" in again.stderr   # the warnings are printed again
+    assert again.stdout.splitlines()[-1].split("，")[0] == first.stdout.splitlines()[-1].split("，")[0]  # pages, files
+
+
+def test_an_edited_plan_is_built(tmp_path):
+    root = make_project(tmp_path)
+    assert build(root).returncode == 0
+    plan = root / "plans/test-agency/114.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("訂定申辦案件標準作業流程", "訂定申辦案件標準作業流程並公告"),
+                    encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0 and SAME not in result.stdout
+    page = (root / "_site/agencies/test-agency/114/index.html").read_text(encoding="utf-8")
+    assert "訂定申辦案件標準作業流程並公告" in page
+    assert SAME in build(root).stdout
+
+
+def test_a_touched_or_missing_output_file_makes_a_full_build(tmp_path):
+    root = make_project(tmp_path)
+    assert build(root).returncode == 0
+    site = digest(root / "_site")
+    index = root / "_site/index.html"
+    index.write_text("changed by hand", encoding="utf-8")
+    assert SAME not in build(root).stdout
+    assert digest(root / "_site") == site
+    (root / "_site/sitemap.xml").unlink()
+    assert SAME not in build(root).stdout
+    assert digest(root / "_site") == site
+    (root / "_site/extra.html").write_text("left by someone", encoding="utf-8")
+    assert SAME not in build(root).stdout
+    assert digest(root / "_site") == site
+
+
+def test_other_options_or_a_deleted_cache_make_a_full_build(tmp_path):
+    root = make_project(tmp_path)
+    assert build(root).returncode == 0
+    with_qr = digest(root / "_site")
+    result = build(root, "--no-qr")
+    assert SAME not in result.stdout and digest(root / "_site") != with_qr
+    assert SAME not in build(root).stdout and digest(root / "_site") == with_qr
+    shutil.rmtree(root / ".cache")
+    assert SAME not in build(root).stdout
+    assert SAME in build(root).stdout
+
+
+def test_a_failed_build_is_never_replayed(tmp_path):
+    root = make_project(tmp_path)
+    assert build(root).returncode == 0
+    plan = root / "plans/test-agency/114.yaml"
+    good = plan.read_text(encoding="utf-8")
+    plan.write_text(good.replace("units: [服務課]", "units: [不存在的課]"), encoding="utf-8")
+    assert build(root).returncode == 1
+    assert build(root).returncode == 1   # still failing: the stamp of the good build does not answer
+    plan.write_text(good, encoding="utf-8")
+    assert build(root).returncode == 0
+
+
+def test_the_cache_folder_ignores_itself_for_git(tmp_path):
+    root = make_project(tmp_path)
+    assert build(root).returncode == 0
+    assert (root / ".cache/.gitignore").read_text(encoding="utf-8") == "*\n"
+    assert ".cache/" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
+    assert os.listdir(root / ".cache")
