@@ -282,7 +282,8 @@
     var form = document.querySelector("form[data-index]");
     if (!form) { return; }
     var index = makeIndex(form.getAttribute("data-index").replace(/meta\.json$/, ""));
-    var siteBase = form.getAttribute("data-index").replace(/search\/meta\.json$/, "");
+    // the index sits at search/ under the site's root, and the plan URLs it holds are relative to that root
+    var siteBase = new URL("../", new URL(form.getAttribute("data-index"), window.location.href)).href;
     var fields = ["q", "agency", "year", "pillar"];
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");

@@ -44,6 +44,7 @@ def seed_config(directory: pathlib.Path, **sections: dict[str, str]) -> pathlib.
     values = tomllib.loads((REPO / "site.toml").read_text(encoding="utf-8"))
     values.setdefault("contact", {}).update(SEED_CONTACT)
     values["paths"] = {key: (REPO / key).as_posix() for key in ("plans", "frameworks", "templates", "static")}
+    values["paths"]["synonyms"] = (REPO / "synonyms.yaml").as_posix()
     for table, keys in sections.items():
         values.setdefault(table, {}).update(keys)
     lines = []
