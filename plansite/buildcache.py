@@ -55,7 +55,7 @@ def fingerprint(config, options: dict, extra_files=()) -> str:
             add(name, b"-")
     add("options", json.dumps(options, sort_keys=True, default=str).encode())
     add("config", json.dumps(config.values, sort_keys=True, default=str).encode())
-    roots = [config.path(key) for key in ("plans", "frameworks", "templates", "static", "a11y_record")]
+    roots = [config.path(key) for key in ("plans", "frameworks", "templates", "static", "a11y_record", "synonyms")]
     roots += [PACKAGE, PACKAGE.parent / "schema", *map(pathlib.Path, extra_files)]
     for root in roots:
         add("root", str(root).encode())
