@@ -225,6 +225,9 @@ def _p(value: str) -> str:
 
 def _paragraphs(text: str) -> list[str]:
     """Markdown to plain paragraphs, list items prefixed with their number as the site shows it."""
+    simple = markdown.simple_paragraph(text)
+    if simple is not None:
+        return [simple]
     lines = []
     numbers: list[int] = []
     for token in markdown.tokens(text):

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 FLYER_SCALE = 24   # module size in px of the PNG download: about 6 cm wide at 300 dpi
 
 
-@functools.lru_cache(maxsize=512)  # the preview rebuilds often; a QR code depends only on its address
+@functools.lru_cache(maxsize=16384)  # a QR code depends only on its address; each is drawn three times
 def _code(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
 
