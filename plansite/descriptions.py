@@ -175,9 +175,13 @@ def years(by_year: list[tuple[int, list[Plan]]]) -> str:
     return fit(f"依年度瀏覽各機關的提升服務計畫：{parts}。")
 
 
+def search(top: str) -> str:
+    """The search page, naming the filters in the site's own framework words (構面, or 推動策略 …)."""
+    return fit(f"搜尋各機關提升服務計畫的具體作法與章節，一個字以上的中文、英文或數字都找得到，並一併搜尋常用同義詞；"
+               f"可依機關、年度與{top}篩選。", "搜尋在您的瀏覽器中進行，不傳送關鍵字。")
+
+
 STATIC = {
-    "search": "搜尋各機關提升服務計畫的具體作法與章節，一個字以上的中文、英文或數字都找得到，並一併搜尋常用同義詞；"
-              "可依機關、年度與構面篩選。搜尋在您的瀏覽器中進行，不傳送關鍵字。",
     "sitemap": "網站導覽：列出本站所有頁面，並說明導盲磚快速鍵（Alt+U、Alt+C、Alt+Z、Alt+S）與鍵盤操作方式。",
     "accessibility": "本站無障礙聲明：依「網站無障礙規範」AA 等級設計與檢測的方式、鍵盤與字級功能，以及意見回饋管道。",
     "privacy": "本站隱私權及資訊安全政策：不蒐集個人資料、不使用 Cookie 與追蹤程式，並說明伺服器紀錄、站內搜尋與資訊安全。",

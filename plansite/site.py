@@ -219,7 +219,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
              {"entries": [(fw, _framework_summary(fw, fw_counts[fw.id])) for fw in fws]},
              description=descriptions.frameworks(fws)),
         Page("search", "search/", "搜尋計畫", [home], {"filters": search_filters(plans, agencies, fws)},
-             description=static["search"]),
+             description=descriptions.search(terms.top)),
         Page("sitemap", "sitemap/", "網站導覽", [home], description=static["sitemap"]),
         Page("accessibility", "accessibility/", "無障礙聲明", [home],
              {"check": a11y_check, "contact": _contact_rows(config)}, description=static["accessibility"]),
