@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from . import downloads as data, qr, site as site_mod, table as table_mod
+from . import downloads as data, parallel, qr, site as site_mod, table as table_mod
 from .config import Config
 from .render import OutFile
 from .schema import SCHEMA_DIR
@@ -66,8 +66,9 @@ def page_downloads(listing: dict[str, list[Download]], url: str) -> list[Downloa
 
 
 def build_assets(model: SiteModel, config: Config, with_qr: bool,
-                 downloads: bool = True) -> tuple[list[OutFile], dict[str, list[Download]]]:
-    """downloads=False (the preview) leaves out the data files, which are slow to make."""
+                 downloads: bool = True, jobs: int = 1) -> tuple[list[OutFile], dict[str, list[Download]]]:
+    """downloads=False (the preview) leaves out the data files, which are slow to make.
+    Each plan's files and the QR images are made by `jobs` processes, in the same order."""
     files: list[OutFile] = []
     listing: dict[str, list[Download]] = {}
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
@@ -76,16 +77,9 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool,
         files.append(OutFile(path, data))
         listing.setdefault(page_url, []).append(Download(label, fmt, path, len(data)))
 
-    for plan in model.plans if downloads else []:
-        url = site_mod.plan_url(plan)
-        base = plan_base(plan)
-        header, rows = data.plan_table(plan)
-        table = table_mod.build_table(plan)
-        add(url, "計畫文件", "ODT", base + ".odt", data.odt_bytes(plan, table))
-        add(url, "具體作法清單", "ODS", base + ".ods", data.ods_bytes(header, rows, plan.full_title))
-        add(url, "具體作法清單", "CSV", base + ".csv", data.csv_bytes(header, rows))
-        add(url, "計畫資料", "JSON", base + ".json", data.plan_json(plan, schema_url))
     if downloads:
+        for made in parallel.run_chunked(_plan_files, (model.plans, schema_url), len(model.plans), jobs):
+            add(*made)
         header, all_rows = data.site_table(model.plans)
         add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", data.csv_bytes(header, all_rows))
         add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", data.ods_bytes(header, all_rows, model.name))
@@ -94,10 +88,34 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool,
         schema_bytes = (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
         add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", schema_bytes)
     if with_qr:
-        for page in model.pages:
-            base = qr_base(page)
-            if base is not None:
-                address = config.base_url + page.url
-                add(page.url, "QR Code 圖檔", "PNG", base + ".png", qr.png(address))
-                add(page.url, "QR Code 圖檔", "SVG", base + ".svg", qr.svg(address))
+        coded = [page for page in model.pages if qr_base(page) is not None]
+        for made in parallel.run_chunked(_qr_files, (coded, config.base_url), len(coded), jobs):
+            add(*made)
     return files, listing
+
+
+def _plan_files(state, start: int, stop: int) -> list[tuple]:
+    """Each plan's ODT, ODS, CSV and JSON as (page url, label, format, path, bytes)."""
+    plans, schema_url = state
+    made = []
+    for plan in plans[start:stop]:
+        url = site_mod.plan_url(plan)
+        base = plan_base(plan)
+        header, rows = data.plan_table(plan)
+        table = table_mod.build_table(plan)
+        made += [(url, "計畫文件", "ODT", base + ".odt", data.odt_bytes(plan, table)),
+                 (url, "具體作法清單", "ODS", base + ".ods", data.ods_bytes(header, rows, plan.full_title)),
+                 (url, "具體作法清單", "CSV", base + ".csv", data.csv_bytes(header, rows)),
+                 (url, "計畫資料", "JSON", base + ".json", data.plan_json(plan, schema_url))]
+    return made
+
+
+def _qr_files(state, start: int, stop: int) -> list[tuple]:
+    pages, base_url = state
+    made = []
+    for page in pages[start:stop]:
+        base = qr_base(page)
+        address = base_url + page.url
+        made += [(page.url, "QR Code 圖檔", "PNG", base + ".png", qr.png(address)),
+                 (page.url, "QR Code 圖檔", "SVG", base + ".svg", qr.svg(address))]
+    return made

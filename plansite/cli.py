@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-qr", action="store_true",
                        help="不產生 QR Code（未設定正式網址時需要） / no QR codes (needed without a base URL)")
     build.add_argument("--no-pdf", action="store_true", help="不產生 PDF / skip the PDF downloads")
+    build.add_argument("--jobs", type=_jobs, metavar="N",
+                       help="同時製作下載檔與頁面的處理程序數（預設：CPU 核心數；1 = 不分工） / worker processes (default: one per core)")
     new = sub.add_parser("new", help="從最新一年的計畫建立下一年度的計畫 / start next year's plan from the latest",
                          description="複製機關最新一年的計畫為新年度：年度、標題中的年度與所有完成期限往後移，其餘內容保留；"
                                      "不會覆寫已存在的檔案。\nCopy the agency's latest plan to a new year (year, title and "
@@ -113,6 +115,16 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"連接埠應該是 1 到 65535 的整數，例如 8000（收到「{text}」）。")
     return int(text)
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= 64:
+        raise argparse.ArgumentTypeError(f"「{value}」不是 1 到 64 之間的整數 / not a whole number from 1 to 64")
+    return jobs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -394,7 +406,8 @@ def _build(config: Config, args) -> int:
     config = config.with_overrides(**overrides)
     progress = (lambda message: None) if args.quiet else (lambda message: print(message, flush=True))
     try:
-        report = pipeline.build(config, strict=args.strict, qr=not args.no_qr, pdf=not args.no_pdf, progress=progress)
+        report = pipeline.build(config, strict=args.strict, qr=not args.no_qr, pdf=not args.no_pdf, progress=progress,
+                                jobs=args.jobs)
     except BuildFailed as exc:
         print_problems(exc.problems)
         print(f"建置失敗，保留上一次的輸出：{_summary(exc.problems)}。 Build failed; previous output kept.",

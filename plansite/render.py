@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import jinja2
 import markupsafe
 
-from . import markdown, qr, search, site as site_mod
+from . import markdown, parallel, qr, search, site as site_mod
 from .config import Config
 from .errors import BuildFailed, Pos, Problems
 from .model import STATUS_CLASS
@@ -78,21 +78,26 @@ def relative(from_page: str, target: str) -> str:
 
 
 def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
-                 kinds: tuple[str, ...] | None = None, absolute: bool = False) -> list[OutFile]:
-    """Every page (or only those of `kinds`), with the downloads each one lists.
+                 kinds: tuple[str, ...] | None = None, absolute: bool = False, jobs: int = 1) -> list[OutFile]:
+    """Every page (or only those of `kinds`), with the downloads each one lists, by `jobs` processes.
 
     absolute=True writes every link as a canonical address: for pages printed to PDF, whose
     links must lead to the published site, not to the folder they were printed from."""
-    files: list[OutFile] = []
-    for page in model.pages:
-        if kinds is not None and page.kind not in kinds:
-            continue
+    pages = [page for page in model.pages if kinds is None or page.kind in kinds]
+    state = (pages, model, config, env, listing, absolute)
+    return [OutFile(path, data) for path, data in parallel.run_chunked(_render_some, state, len(pages), jobs)]
+
+
+def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:
+    pages, model, config, env, listing, absolute = state
+    files = []
+    for page in pages[start:stop]:
         try:
             template = env.get_template(f"pages/{page.kind}.html")
             html = template.render(**_context(page, model, config, listing, absolute))
         except jinja2.TemplateError as exc:
             raise _template_failure(exc, config, page) from None
-        files.append(OutFile(page.out_path, html.encode("utf-8")))
+        files.append((page.out_path, html.encode("utf-8")))
     return files
 
 

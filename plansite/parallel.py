@@ -1,0 +1,57 @@
+"""Work spread over the machine's cores, results in the order a single process would give.
+
+Workers are forked after the site model is built, so they read it (and the Jinja environment)
+without copying or pickling; only their results (file bytes) travel back. Where fork is not
+available (Windows, macOS's default), or for small sites, the work runs in this process.
+A problem an editor can fix (BuildFailed) is carried back whole and raised here.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+
+from .errors import BuildFailed
+
+MIN_ITEMS = 40          # below this, starting workers costs more than it saves
+_TASK = None            # (function, state) for the forked workers; set only while a pool runs
+
+
+def default_jobs() -> int:
+    """One worker per core, at most 8; 1 where fork is unavailable."""
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def run_chunked(function, state, count: int, jobs: int) -> list:
+    """function(state, start, stop) -> list, over 0..count in chunks; the lists joined in order."""
+    if jobs <= 1 or count < MIN_ITEMS:
+        return function(state, 0, count)
+    global _TASK
+    pieces = min(count, jobs * 4)   # several chunks per worker even out pages of unequal cost
+    bounds = [(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)]
+    _TASK = (function, state)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.map(_run, bounds, chunksize=1)
+    finally:
+        _TASK = None
+    out: list = []
+    for kind, value in results:
+        if kind == "failed":
+            raise BuildFailed(value)
+        out.extend(value)
+    return out
+
+
+def _run(bounds: tuple[int, int]):
+    function, state = _TASK
+    try:
+        return "ok", function(state, *bounds)
+    except BuildFailed as exc:   # its Problems do not survive the exception's own pickling
+        return "failed", exc.problems

@@ -1,0 +1,79 @@
+"""Downloads and pages made by several processes: the same bytes, the same order, and an editor's
+problem found in a worker reported as if one process had found it."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+from support import REPO, seed_config
+
+from plansite import parallel
+from plansite.errors import BuildFailed, Pos, Problems
+
+def _squares(state, start, stop):
+    return [(state, n * n, os.getpid()) for n in range(start, stop)]
+
+
+@pytest.mark.parametrize("count", [0, 1, 39, 40, 41, 97, 400])
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_chunks_come_back_in_order(count, jobs):
+    made = parallel.run_chunked(_squares, "s", count, jobs)
+    assert [(s, n) for s, n, _pid in made] == [("s", n * n) for n in range(count)]
+    workers = {pid for _s, _n, pid in made}
+    assert count == 0 or (os.getpid() in workers) == (jobs == 1 or count < parallel.MIN_ITEMS)
+
+
+def _fails_at_50(state, start, stop):
+    if start <= 50 < stop:
+        problems = Problems()
+        problems.error(Pos(pathlib.Path("plans/x/114.yaml"), 3, 5), "模板錯誤", "請修正")
+        raise BuildFailed(problems)
+    return list(range(start, stop))
+
+
+def test_a_problem_found_in_a_worker_arrives_whole():
+    with pytest.raises(BuildFailed) as caught:
+        parallel.run_chunked(_fails_at_50, None, 100, 2)
+    [problem] = caught.value.problems.errors
+    assert (problem.pos.line, problem.pos.col, problem.message, problem.hint) == (3, 5, "模板錯誤", "請修正")
+
+
+def _build(config: pathlib.Path, out: pathlib.Path, jobs: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(config), "build", "--out", str(out),
+                           "--no-pdf", "--quiet", "--jobs", jobs, "--base-url", "https://plans.example.gov.tw/"],
+                          capture_output=True, text=True, cwd=config.parent)
+
+
+def _digest(folder: pathlib.Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_seed_site_is_the_same_from_one_or_three_processes(tmp_path):
+    config = seed_config(tmp_path)
+    one, three = _build(config, tmp_path / "one", "1"), _build(config, tmp_path / "three", "3")
+    assert one.returncode == 0 and three.returncode == 0, one.stderr + three.stderr
+    assert one.stderr == three.stderr
+    assert _digest(tmp_path / "one") == _digest(tmp_path / "three")
+
+
+def test_a_template_error_in_a_worker_names_the_template(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    (templates / "pages/unit.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ nope.nothing }}{% endblock %}", encoding="utf-8")
+    config = seed_config(tmp_path, paths={"templates": templates.as_posix()})
+    result = _build(config, tmp_path / "out", "2")
+    assert result.returncode == 1
+    assert "pages/unit.html" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_jobs_must_be_a_whole_number_from_1(tmp_path):
+    result = _build(seed_config(tmp_path), tmp_path / "out", "0")
+    assert result.returncode == 2 and "1 到 64" in result.stderr and "Traceback" not in result.stderr
