@@ -299,17 +299,19 @@ def expand(term: str, synonyms: list[list[str]]) -> list[str]:
 
 
 def related(query_terms: list[str], synonyms: list[list[str]], limit: int = 8) -> list[str]:
-    """Synonym-list words sharing a character with the query, most shared first: suggestions for a query
-    that found nothing. The query's own words and their synonyms (already searched) are left out."""
+    """Suggestions for a query that found nothing: the words of the synonym groups that share the most
+    characters with it (two or more; one only when no group shares two), best group first. Left out:
+    what was searched, and words containing a query term (they cannot have hits either)."""
     searched = {w for t in query_terms for w in expand(t, synonyms)}
     chars = set("".join(query_terms))
-    scored = []
-    for gi, group in enumerate(synonyms):
-        for wi, word in enumerate(group):
-            shared = len(chars & set(norm(word)))
-            if shared and norm(word) not in searched:
-                scored.append((-shared, gi, wi, word))
-    return [w for *_, w in sorted(scored)][:limit]
+    shares = [max(len(chars & set(norm(w))) for w in group) for group in synonyms]
+    need = 2 if any(n >= 2 for n in shares) else 1     # one shared character only when nothing shares two
+    scored = sorted((-shared, gi) for gi, shared in enumerate(shares) if shared >= need)
+    out: list[str] = []
+    for _, gi in scored:
+        out += [w for w in synonyms[gi] if norm(w) not in searched and not any(t in norm(w) for t in query_terms)
+                and w not in out]
+    return out[:limit]
 
 
 @dataclass

@@ -164,19 +164,33 @@
       return out;
     }
 
-    // Synonym-list words sharing a character with the query, most shared first (left out: what was searched).
+    // Suggestions for a query that found nothing: the words of the synonym groups sharing the most characters
+    // with it (two or more; one only when no group shares two), best group first; not what was searched, nor
+    // words containing a query term (they cannot have hits either).
     function related(m, terms) {
-      var searched = new Set(), chars = new Set(Array.from(terms.join(""))), scored = [];
+      var searched = new Set(), chars = new Set(Array.from(terms.join(""))), scored = [], out = [];
       terms.forEach(function (t) { expand(m, t).forEach(function (w) { searched.add(w); }); });
-      m.synonyms.forEach(function (group, gi) {
-        group.forEach(function (word, wi) {
-          var mine = new Set(Array.from(norm(word))), shared = 0;
-          mine.forEach(function (c) { if (chars.has(c)) { shared++; } });
-          if (shared && !searched.has(norm(word))) { scored.push([-shared, gi, wi, word]); }
+      var shares = m.synonyms.map(function (group) {
+        var best = 0;
+        group.forEach(function (word) {
+          var shared = 0;
+          new Set(Array.from(norm(word))).forEach(function (c) { if (chars.has(c)) { shared++; } });
+          best = Math.max(best, shared);
+        });
+        return best;
+      });
+      var need = shares.some(function (n) { return n >= 2; }) ? 2 : 1;   // one shared character only when nothing shares two
+      shares.forEach(function (shared, gi) { if (shared >= need) { scored.push([-shared, gi]); } });
+      scored.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      scored.forEach(function (s) {
+        m.synonyms[s[1]].forEach(function (word) {
+          var n = norm(word);
+          if (!searched.has(n) && !terms.some(function (t) { return n.indexOf(t) >= 0; }) && out.indexOf(word) < 0) {
+            out.push(word);
+          }
         });
       });
-      scored.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
-      return scored.slice(0, 8).map(function (s) { return s[3]; });
+      return out.slice(0, 8);
     }
 
     // Every term (split on spaces) must match, itself or one of its synonyms; then the filters.
@@ -379,7 +393,8 @@
           var a = document.createElement("a");
           a.className = "ps-result__link";
           a.href = siteBase + agency[2] + m.plans[3 * plan + 2] + "index.html#" + row[2];
-          a.textContent = agency[1] + " " + m.plans[3 * plan + 1] + " 年：" + row[1];
+          var where = Array.from(row[1]);     // the row's label: long item titles are cut, the measure says the rest
+          a.textContent = agency[1] + " " + m.plans[3 * plan + 1] + " 年：" + (where.length > 40 ? where.slice(0, 38).join("") + "…" : row[1]);
           var meta = document.createElement("p");
           meta.className = "ps-result__meta";
           var pillar = m.docPillar[d] >= 0 ? m.pillars[m.docPillar[d]][1] : "計畫章節";

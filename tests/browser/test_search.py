@@ -142,11 +142,48 @@ def test_synonyms_widen_a_query_and_say_so(page, site_url, data):
     assert marks & {"老人", "長輩", "長者"}
 
 
-def test_a_query_that_finds_nothing_suggests_related_words(page, site_url):
+def test_a_query_that_finds_nothing_suggests_related_words(page, site_url, data):
+    groups = data[1]
+    for query in ("偏僻", "網咖"):
+        assert "沒有找到結果" in ask(page, site_url, query)
+        assert page.locator("#search-suggest a").all_inner_texts() == search.related([search.norm(query)], groups) != []
     status = ask(page, site_url, "老年")
     assert "沒有找到結果" in status
     suggestions = page.locator("#search-suggest a").all_inner_texts()
-    assert "老人" in suggestions
+    assert "老人" in suggestions and suggestions == search.related(["老年"], groups)
     page.click("#search-suggest a >> text=老人")
     page.wait_for_function("() => /筆結果/.test(document.getElementById('search-status').textContent)")
     assert count(page.inner_text("#search-status")) > 0
+
+
+@pytest.mark.parametrize("width", (375, 1280))
+@pytest.mark.parametrize("query", ["長照", "老年", "服務"])
+def test_results_pass_axe_and_fit_the_screen(browser, site_url, width, query):
+    import tools
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-TW")
+    page = context.new_page()
+    try:
+        ask(page, site_url, query)
+        if query == "服務":
+            page.click("#search-more")
+            page.wait_for_function(f"() => document.querySelectorAll('#search-results li').length > {search.PAGE_SIZE}")
+        violations = tools.axe_violations(page)
+        assert not violations, tools.format_violations(violations, query)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/search-{query}-{width}.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_filters_work_from_the_keyboard(page, site_url):
+    ask(page, site_url, "民眾")
+    page.focus("#search-year")
+    page.keyboard.press("ArrowDown")          # Chromium changes a closed select's value with the arrow keys
+    page.wait_for_function("() => /篩選/.test(document.getElementById('search-status').textContent)")
+    assert "year=" in page.url
+    assert page.evaluate("() => document.activeElement.id") == "search-year"   # focus stays on the control
+
+
+SHOTS = __import__("os").environ.get("PLANSITE_SCREENSHOTS")
