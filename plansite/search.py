@@ -7,9 +7,12 @@ their Python mirror, used by the tests and benchmarks/search_size.py):
                           pillar (for the filters and the result lines), shard counts, synonyms
   search/u/<k>.json       unigram -> documents, for one-character queries
   search/b/<k>.json       bigram -> documents (exact for two-character queries)
-  search/p/<k>.json       bigram -> its positions in each of those documents, for longer queries: a
-                          query of n characters matches where its bigrams sit at p, p+1 … p+n-2,
-                          so counts are exact without downloading any document text
+  search/t/<k>.json       trigram -> documents and its positions in each, for longer queries: a
+                          query of three characters is one trigram; a longer one matches where its
+                          trigrams at offsets 0, 3, 6 … and the last sit at p+offset, so counts are
+                          exact without downloading any document text. (Trigrams, not bigrams with
+                          positions: a common bigram such as 服務 has positions in most documents,
+                          while the trigrams of a query are rare, so their entries stay small.)
   search/d/<k>.json       the documents, DOC_SHARD of them per file by id: only the shown results'
 
 A document is one measure (具體作法) or one section body. Text is compared normalised (norm():
@@ -20,6 +23,8 @@ varints (5 bits a character). Everything is sorted: the same site gives the same
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import re
 import unicodedata
@@ -40,18 +45,19 @@ ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 # ---- text ---------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
 def norm_char(ch: str) -> str:
     """One character as the index sees it: NFKC, lowercase, whitespace dropped (may be 0–n characters)."""
     return SPACE.sub("", unicodedata.normalize("NFKC", ch).lower())
 
 
 def norm(text: str) -> str:
-    return "".join(norm_char(ch) for ch in text)
+    return "".join(map(norm_char, text))
 
 
-def bigrams(text: str) -> list[str]:
-    """The bigrams of normalised text, in order (with repeats)."""
-    return [text[i:i + 2] for i in range(len(text) - 1)]
+def grams(text: str, n: int) -> list[str]:
+    """The n-grams of normalised text, in order (with repeats)."""
+    return [text[i:i + n] for i in range(len(text) - n + 1)]
 
 
 def shard_of(term: str, count: int) -> int:
@@ -62,16 +68,22 @@ def shard_of(term: str, count: int) -> int:
     return h & (count - 1)
 
 
+def _varint(n: int) -> str:
+    out = []
+    while True:
+        low, n = n & 31, n >> 5
+        out.append(ALPHABET[low | (32 if n else 0)])
+        if not n:
+            return "".join(out)
+
+
+_VARINTS = [_varint(n) for n in range(1 << 15)]     # every number of up to three characters, ready-made
+
+
 def encode(numbers: list[int]) -> str:
     """Non-negative integers as base-64 varints: 5 bits a character, bit 6 set when more follow."""
-    out = []
-    for n in numbers:
-        while True:
-            low, n = n & 31, n >> 5
-            out.append(ALPHABET[low | (32 if n else 0)])
-            if not n:
-                break
-    return "".join(out)
+    small = _VARINTS
+    return "".join([small[n] if n < 32768 else _varint(n) for n in numbers])
 
 
 def decode(text: str) -> list[int]:
@@ -120,7 +132,7 @@ def collect(plans: list[Plan], synonyms: list[list[str]] | None = None) -> Searc
                     pillar_ids[key] = len(pillars)
                     pillars.append((key, site_mod.node_label(fw, placed.node)))
                 pillar = pillar_ids[key]
-            docs.append(Doc(number, pillar, markdown.plain_text(placed.measure.text), placed.context, placed.anchor))
+            docs.append(Doc(number, pillar, placed.measure.plain, placed.context, placed.anchor))
         for index, section in enumerate(plan.sections, 1):
             if section.body:
                 docs.append(Doc(number, -1, markdown.plain_text(section.body), section.short_title,
@@ -141,32 +153,50 @@ def _dump(value) -> bytes:
 
 def index_files(index: SearchIndex) -> dict[str, bytes]:
     """search/… path -> bytes, for every file of the index."""
-    uni: dict[str, list[int]] = defaultdict(list)
-    bi: dict[str, list[int]] = defaultdict(list)
-    pos: dict[str, list[list[int]]] = defaultdict(list)
+    # Plans repeat wording (agencies copy measures, and each year copies the last), so each distinct text
+    # is taken apart once and its documents share the result.
+    docs_of: dict[str, list[int]] = defaultdict(list)
     for doc_id, doc in enumerate(index.docs):
-        text = norm(doc.text)
-        for ch in sorted(set(text)):
-            uni[ch].append(doc_id)
-        where: dict[str, list[int]] = defaultdict(list)
-        for i, gram in enumerate(bigrams(text)):
-            where[gram].append(i)
+        docs_of[norm(doc.text)].append(doc_id)
+    uni: dict[str, list[list[int]]] = defaultdict(list)
+    bi: dict[str, list[list[int]]] = defaultdict(list)
+    tri: dict[str, list[tuple[list[int], str]]] = defaultdict(list)
+    small = _VARINTS
+    for text, ids in docs_of.items():
+        for ch in set(text):
+            uni[ch].append(ids)
+        for gram in set(map("".join, zip(text, text[1:]))):
+            bi[gram].append(ids)
+        where: dict[str, list[int]] = {}
+        for i, gram in enumerate(map("".join, zip(text, text[1:], text[2:]))):
+            if gram in where:
+                where[gram].append(i)
+            else:
+                where[gram] = [i]
         for gram, places in where.items():
-            bi[gram].append(doc_id)
-            pos[gram].append(places)
+            # the number of places, the first, the deltas of the others: the same for each of these documents
+            if len(places) == 1 and places[0] < 32768:
+                tri[gram].append((ids, small[1] + small[places[0]]))
+            else:
+                tri[gram].append((ids, encode([len(places), places[0], *(b - a for a, b in zip(places, places[1:]))])))
 
-    def postings(ids: list[int]) -> str:
+    def postings(groups: list[list[int]]) -> str:
+        ids = sorted(itertools.chain.from_iterable(groups))
         return encode([b - a for a, b in zip([0, *ids], ids)])
 
-    def positions(lists: list[list[int]]) -> str:
-        flat: list[int] = []
-        for places in lists:
-            flat += [len(places), places[0], *(b - a for a, b in zip(places, places[1:]))]
-        return encode(flat)
+    def positions(groups: list[tuple[list[int], str]]) -> str:
+        """Per document: its id's delta, then its places (as above)."""
+        entries = sorted((doc_id, places) for ids, places in groups for doc_id in ids)
+        small, out, last = _VARINTS, [], 0
+        for doc_id, places in entries:
+            delta = doc_id - last
+            out += (small[delta] if delta < 32768 else _varint(delta), places)
+            last = doc_id
+        return "".join(out)
 
     files: dict[str, bytes] = {}
     counts = {}
-    for folder, table, encoder in (("u", uni, postings), ("b", bi, postings), ("p", pos, positions)):
+    for folder, table, encoder in (("u", uni, postings), ("b", bi, postings), ("t", tri, positions)):
         encoded = {term: encoder(value) for term, value in table.items()}
         count = _shard_count(sum(len(t.encode()) + len(v) + 6 for t, v in encoded.items()))
         counts[folder] = count
@@ -258,17 +288,18 @@ def _postings(reader: Reader, meta: Meta, folder: str, term: str) -> list[int]:
 
 
 def _positions(reader: Reader, meta: Meta, gram: str) -> dict[int, set[int]]:
-    ids = _postings(reader, meta, "b", gram)
-    shard = reader.get(f"search/p/{shard_of(gram, meta.raw['shards']['p']):x}.json")
+    """A trigram's documents, each with the places it occurs at."""
+    shard = reader.get(f"search/t/{shard_of(gram, meta.raw['shards']['t']):x}.json")
     flat = decode(shard.get(gram, ""))
-    out, i = {}, 0
-    for doc in ids:
-        n, places, at = flat[i], set(), 0
+    out, i, doc = {}, 0, 0
+    while i < len(flat):
+        doc += flat[i]
+        n, places, at = flat[i + 1], set(), 0
         for k in range(n):
-            at = flat[i + 1 + k] + (at if k else 0)
+            at = flat[i + 2 + k] + (at if k else 0)
             places.add(at)
         out[doc] = places
-        i += 1 + n
+        i += 2 + n
     return out
 
 
@@ -279,10 +310,9 @@ def term_docs(reader: Reader, meta: Meta, term: str) -> list[int]:
         return _postings(reader, meta, "u", term)
     if len(chars) == 2:
         return _postings(reader, meta, "b", term)
-    # bigrams at offsets 0, 2, 4 … and the last one cover every character of the term
-    offsets = sorted(set(range(0, len(chars) - 1, 2)) | {len(chars) - 2})
-    grams = [(o, chars[o] + chars[o + 1]) for o in offsets]
-    places = [(o, _positions(reader, meta, g)) for o, g in grams]
+    # trigrams at offsets 0, 3, 6 … and the last one cover every character of the term
+    offsets = sorted(set(range(0, len(chars) - 2, 3)) | {len(chars) - 3})
+    places = [(o, _positions(reader, meta, "".join(chars[o:o + 3]))) for o in offsets]
     candidates = set.intersection(*(set(p) for _, p in places))
     first = places[0][1]
     return sorted(d for d in candidates if any(all(s + o in p[d] for o, p in places[1:]) for s in first[d]))

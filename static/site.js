@@ -64,7 +64,7 @@
 
   /* Search over the static index plansite/search.py writes (its lookup() is this code's Python mirror,
      benchmarks/search_size.py counts what it downloads). A query fetches search/meta.json, the shard of
-     each of its bigrams (search/b/; search/u/ for one character; search/p/ positions for three or more)
+     each of its bigrams (search/b/; search/u/ for one character; search/t/ trigrams and positions for three or more)
      and the documents of the results shown (search/d/). Counts are exact from the index alone. */
   var SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
   var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -119,16 +119,17 @@
       });
     }
 
+    // A trigram's documents, each with the places it occurs at.
     function positions(m, gram) {
-      var p = get("p/" + shardOf(gram, m.shards.p) + ".json");
-      return Promise.all([postings(m, "b", gram), p]).then(function (got) {
-        var flat = decode(got[1][gram] || ""), out = new Map(), i = 0;
-        got[0].forEach(function (doc) {
-          var n = flat[i], places = new Set(), at = 0;
-          for (var k = 0; k < n; k++) { at = flat[i + 1 + k] + (k ? at : 0); places.add(at); }
+      return get("t/" + shardOf(gram, m.shards.t) + ".json").then(function (shard) {
+        var flat = decode(shard[gram] || ""), out = new Map(), i = 0, doc = 0;
+        while (i < flat.length) {
+          doc += flat[i];
+          var n = flat[i + 1], places = new Set(), at = 0;
+          for (var k = 0; k < n; k++) { at = flat[i + 2 + k] + (k ? at : 0); places.add(at); }
           out.set(doc, places);
-          i += 1 + n;
-        });
+          i += 2 + n;
+        }
         return out;
       });
     }
@@ -138,10 +139,10 @@
       var chars = Array.from(term);
       if (chars.length === 1) { return postings(m, "u", term); }
       if (chars.length === 2) { return postings(m, "b", term); }
-      var offsets = [];
-      for (var o = 0; o < chars.length - 1; o += 2) { offsets.push(o); }
-      if (offsets[offsets.length - 1] !== chars.length - 2) { offsets.push(chars.length - 2); }
-      return Promise.all(offsets.map(function (o) { return positions(m, chars[o] + chars[o + 1]); }))
+      var offsets = [];   // trigrams at offsets 0, 3, 6 … and the last one cover every character
+      for (var o = 0; o < chars.length - 2; o += 3) { offsets.push(o); }
+      if (offsets[offsets.length - 1] !== chars.length - 3) { offsets.push(chars.length - 3); }
+      return Promise.all(offsets.map(function (o) { return positions(m, chars.slice(o, o + 3).join("")); }))
         .then(function (maps) {
           var hits = [];
           maps[0].forEach(function (starts, doc) {
