@@ -356,7 +356,7 @@ def lookup(reader: Reader, query: str, agency: str = "", year: str = "", pillar:
     """The search page's algorithm: every whitespace-separated term must match (itself or a synonym)."""
     meta = Meta.read(reader)
     synonyms = meta.raw["synonyms"]
-    terms = [t for t in (norm(part) for part in query.split()) if t]
+    terms = [t for t in (norm(part) for part in re.split(SPACE.pattern + "+", query)) if t]
     if not terms:
         return Result(0, [], {}, [])
     hits: set[int] | None = None

@@ -197,7 +197,10 @@
     // Every term (split on spaces) must match, itself or one of its synonyms; then the filters.
     function lookup(query, filters) {
       return meta.then(function (m) {
-        var terms = query.split(/\s+/).map(norm).filter(Boolean);
+        var terms = query.split(new RegExp(SPACE.source + "+")).map(norm).filter(Boolean);
+        if (!terms.length) {   // nothing left after normalising (e.g. only spaces of another kind)
+          return {meta: m, terms: [], words: [], ids: [], direct: new Set(), via: new Map(), synonyms: [], suggestions: []};
+        }
         var words = terms.map(function (t) { return expand(m, t); });
         var jobs = [];
         words.forEach(function (ws) { ws.forEach(function (w) { jobs.push(termDocs(m, w)); }); });
