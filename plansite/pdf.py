@@ -6,13 +6,16 @@ same input gives the same bytes. Without Chromium the build goes on and says wha
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import re
 import shutil
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -30,6 +33,84 @@ def find_chromium() -> str | None:
         if path := shutil.which(candidate):
             return path
     return None
+
+
+@dataclass
+class PrintReport:
+    printed: int = 0          # pages Chromium printed in this build
+    reused: int = 0           # pages whose PDF came from the cache: same page, styles, fonts and Chromium
+    seconds: float = 0.0      # wall time spent printing
+
+    @property
+    def seconds_per_page(self) -> float:
+        return self.seconds / self.printed if self.printed else 0.0
+
+
+def cached_print(pages: dict[str, bytes], static_dir: pathlib.Path, dates: dict[str, str], chromium: str,
+                 cache_dir: pathlib.Path | None) -> tuple[dict[str, bytes], PrintReport]:
+    """print_pages, but a page whose printed input did not change takes its PDF from `cache_dir`
+    (content-addressed: the page's bytes, its date, every static file, this module and Chromium)."""
+    report = PrintReport()
+    if cache_dir is None:
+        started = time.monotonic()
+        out = print_pages(pages, static_dir, dates, chromium)
+        report.printed, report.seconds = len(out), time.monotonic() - started
+        return out, report
+    common = hashlib.sha256()
+    for part in _chromium_identity(chromium) + [pathlib.Path(__file__).read_bytes()]:
+        common.update(part if isinstance(part, bytes) else str(part).encode())
+    for path in sorted(static_dir.rglob("*")) if static_dir.is_dir() else []:
+        if path.is_file():
+            common.update(path.relative_to(static_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    keys = {}
+    for path, data in pages.items():
+        key = common.copy()
+        key.update(path.encode() + b"\0" + dates.get(path, "").encode() + b"\0" + data)
+        keys[path] = key.hexdigest()
+    out: dict[str, bytes] = {}
+    for path, key in keys.items():
+        try:
+            out[path] = (cache_dir / f"{key}.pdf").read_bytes()
+        except OSError:
+            continue
+    missing = {path: data for path, data in pages.items() if path not in out}
+    report.reused = len(out)
+    if missing:
+        started = time.monotonic()
+        printed = print_pages(missing, static_dir, dates, chromium)
+        report.printed, report.seconds = len(printed), time.monotonic() - started
+        out.update(printed)
+    try:   # keep exactly this build's PDFs: the cache never grows past one site's worth
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for path, key in keys.items():
+            target = cache_dir / f"{key}.pdf"
+            if not target.is_file():
+                temp = target.with_suffix(".tmp")
+                temp.write_bytes(out[path])
+                os.replace(temp, target)
+        wanted = {f"{key}.pdf" for key in keys.values()}
+        for old in cache_dir.glob("*.pdf"):
+            if old.name not in wanted:
+                old.unlink()
+    except OSError:
+        pass   # a cache that cannot be written only costs the next build time
+    return {path: out[path] for path in sorted(out)}, report
+
+
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts")
+
+
+def _chromium_identity(chromium: str) -> list:
+    """Chromium's binary and the installed fonts (a package adding or replacing fonts changes a
+    folder's date): what else decides a printed page's bytes."""
+    found = []
+    for path in [os.path.realpath(chromium)] + [d for top in FONT_DIRS for d, _dirs, _files in os.walk(top)]:
+        try:
+            stat = os.stat(path)
+            found.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            found.append(path)
+    return found
 
 
 def print_pages(pages: dict[str, bytes], static_dir: pathlib.Path, dates: dict[str, str],

@@ -118,7 +118,7 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
                                          jobs=jobs)
     if pdf and downloads:
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
-        files += _print_plans(model, config, env, listing, problems)
+        files += _print_plans(model, config, env, listing, problems, progress, jobs)
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
     files += render.render_pages(model, config, env, listing, jobs=jobs) + render.render_feeds(model, config, env, listing)
     return files
@@ -181,7 +181,7 @@ def _check_publishing(config: Config, problems: Problems, qr: bool) -> None:
                            f"請把數位發展部提供的標章圖檔（88×31，不可修改）放在 {badge}。")
 
 
-def _print_plans(model, config: Config, env, listing: dict, problems: Problems) -> list:
+def _print_plans(model, config: Config, env, listing: dict, problems: Problems, progress, jobs: int) -> list:
     """Each plan page printed to PDF; its size is then listed on the page (pass 2 of rendering)."""
     from . import assets, pdf as pdf_mod, render, site  # noqa: PLC0415
 
@@ -195,11 +195,15 @@ def _print_plans(model, config: Config, env, listing: dict, problems: Problems) 
         missing = f"找不到環境變數 PLANSITE_CHROMIUM 指定的「{chosen}」" if chosen else "找不到 Chromium"
         problems.warn(Pos(config.root / "site.toml"), f"{missing}，這次建置沒有產生 PDF。", pdf_mod.INSTALL_HINT)
         return []
-    pages = {f.path: f.data for f in render.render_pages(model, config, env, listing, kinds=("plan",), absolute=True)}
+    pages = {f.path: f.data for f in render.render_pages(model, config, env, listing, kinds=("plan",), absolute=True,
+                                                         jobs=jobs)}
     by_path = {site.plan_url(p) + "index.html": p for p in model.plans}
     dates = {path: (plan.published or f"{plan.year + 1911}-01-01") for path, plan in by_path.items()}
     try:
-        pdfs = pdf_mod.print_pages(pages, config.path("static"), dates, chromium)
+        pdfs, printed = pdf_mod.cached_print(pages, config.path("static"), dates, chromium,
+                                             config.root / ".cache" / "pdf")
+        progress(f"PDF：{printed.printed} 份重新列印（每份 {printed.seconds_per_page:.1f} 秒），"
+                 f"{printed.reused} 份內容未變沿用上次的 PDF。 PDFs: {printed.printed} printed, {printed.reused} reused.")
     except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
         problems.error(Pos(config.root / "site.toml"), f"無法產生 PDF：{exc}",
                        "可加 --no-pdf 略過 PDF。 PDF printing failed.")
