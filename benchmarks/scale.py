@@ -53,6 +53,7 @@ SEED = 20261125
 YEARS_PER_AGENCY = 5
 CONTACT = {"email": "plans@example.gov.tw", "phone": "(07)799-5678", "url": "https://example.gov.tw/contact/"}
 BASE_URL = "https://example.gov.tw/plans/"
+SIZES_RUN: list[int] = []   # the sizes of this run (the PDF sample goes with the smallest)
 PREVIEW_EDITS = 3          # 1 above 200 plans, where each preview rebuild takes a minute today
 
 
@@ -347,12 +348,47 @@ def tree_size(folder: Path) -> dict:
 
 
 def search_index(out: Path) -> dict:
-    """What the search page downloads: search-index.json (or, once split, the files it names)."""
-    single = out / "search-index.json"
-    if single.is_file():
-        return {"search_index_file": "search-index.json", "search_index_bytes": single.stat().st_size}
-    shards = [p for p in out.rglob("*") if p.is_file() and "search" in p.as_posix().lower() and p.suffix != ".html"]
-    return {"search_index_file": f"{len(shards)} files under search*", "search_index_bytes": sum(p.stat().st_size for p in shards)}
+    """The whole index's size, and what a query downloads (benchmarks/search_size.py follows the
+    search page's own steps): the largest over its default terms, and over its two-character ones."""
+    import search_size  # noqa: PLC0415 - beside this script
+
+    files = [p for p in (out / "search").rglob("*.json")]
+    figures = {"search_index_files": len(files), "search_index_bytes": sum(p.stat().st_size for p in files)}
+    try:
+        rows = [search_size.measure(out, term) for term in search_size.DEFAULT_TERMS]
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"  ! 搜尋下載量無法量測：{exc}", file=sys.stderr)
+        return figures
+    two = [r for r in rows if len(r["term"]) == 2]
+    figures.update({"search_query_max_bytes": max(r["bytes"] for r in rows),
+                    "search_query_max_term": max(rows, key=lambda r: r["bytes"])["term"],
+                    "search_query_2char_max_bytes": max(r["bytes"] for r in two),
+                    "search_queries": {r["term"]: {"bytes": r["bytes"], "results": r["results"]} for r in rows}})
+    return figures
+
+
+def pdf_sample(work: Path, log: Path, plans: int = 10) -> dict:
+    """PDF printing on a small project of its own: seconds per plan, then again after editing one plan
+    (only that plan is printed again; the rest come from .cache/pdf)."""
+    if not shutil.which("chromium") and not os.environ.get("PLANSITE_CHROMIUM"):
+        return {"pdf_error": "沒有 Chromium"}
+    config, plan = make_project(work / "pdf", plans)
+    command = [sys.executable, str(ROOT / "build.py"), "--config", str(config), "build", "--out",
+               str(config.parent / "_site")]
+    figures = {}
+    for label in ("pdf_cold", "pdf_one_edit"):
+        if label == "pdf_one_edit":
+            edit_plan(plan, "（列印修改）")
+        before = log.stat().st_size if log.exists() else 0
+        timing = run(command, config.parent, log)
+        said = re.findall(r"PDF：(\d+) 份重新列印（每份 ([\d.]+) 秒），(\d+) 份",
+                          log.read_bytes()[before:].decode("utf-8", "replace"))
+        figures[f"{label}_s"] = timing["seconds"]
+        if said:
+            printed, each, reused = said[-1]
+            figures.update({f"{label}_printed": int(printed), f"{label}_reused": int(reused),
+                            f"{label}_s_per_plan": float(each)})
+    return figures
 
 
 def free_port() -> int:
@@ -447,6 +483,11 @@ def measure(n: int, work: Path, hugo: Path | None, skip_preview: bool) -> dict:
     step("未修改時重建 rebuild, nothing changed", "rebuild_unchanged", build)
     edit_plan(plan, "（修改）")
     step("修改一份計畫後重建 rebuild after one edit", "rebuild_one_edit", build)
+    if n == min(SIZES_RUN):
+        print(f"  PDF（另建 10 份計畫的專案）…", end=" ", flush=True)
+        result.update(pdf_sample(work, log))
+        print(f"每份 {result.get('pdf_cold_s_per_plan')} 秒；改一份後重新列印 {result.get('pdf_one_edit_printed')} 份、"
+              f"沿用 {result.get('pdf_one_edit_reused')} 份", flush=True)
     if not skip_preview:
         print("  預覽 preview（serve）…", end=" ", flush=True)
         result.update(preview(config, plan, work, work / "serve-log.txt", timeout=max(300.0, n * 1.0),
@@ -482,7 +523,12 @@ ROWS = [
     ("pages", "頁數（html） pages", "{:d}"),
     ("files", "檔案數 files", "{:d}"),
     ("bytes", "寫出位元組 bytes written", "{:,d}"),
-    ("search_index_bytes", "搜尋索引（位元組） search index", "{:,d}"),
+    ("search_index_bytes", "搜尋索引全部（位元組） whole search index", "{:,d}"),
+    ("search_query_2char_max_bytes", "兩字查詢最多下載（位元組，目標 ≤ 300 KB）", "{:,d}"),
+    ("search_query_max_bytes", "任一查詢最多下載（位元組） any query, max", "{:,d}"),
+    ("pdf_cold_s_per_plan", "PDF 每份列印（秒） PDF seconds per plan", "{:.1f}"),
+    ("pdf_one_edit_printed", "改一份後重新列印的 PDF 份數", "{:d}"),
+    ("time_growth_vs_1000", "時間成長 ÷ 計畫數成長（相對 1000，目標 ≤ 1.0）", "{:.2f}"),
     ("hugo_s", "Hugo 建置（秒） hugo --quiet, cold", "{:.2f}"),
     ("hugo_rss_mb", "Hugo 峰值記憶體（MB）", "{:.0f}"),
     ("hugo_pages", "Hugo 頁數", "{:d}"),
@@ -525,6 +571,7 @@ def main() -> int:
               "`.venv/bin/pip install -r requirements-bench.txt` 安裝固定版本的 Hugo。 Hugo not measured.",
               file=sys.stderr)
     results = []
+    SIZES_RUN[:] = args.sizes
     with tempfile.TemporaryDirectory(prefix="plansite-scale-") as tmp:
         base = args.keep or Path(tmp)
         for n in args.sizes:
@@ -532,6 +579,10 @@ def main() -> int:
             if work.exists():
                 shutil.rmtree(work)
             results.append(measure(n, work, hugo, args.no_preview))
+    base_1000 = next((r for r in results if r["n"] == 1000), None)
+    for r in results:   # cold build time per plan, relative to 1,000 plans: 1.0 is linear growth
+        if base_1000 and r["n"] > 1000 and base_1000.get("cold_build_s"):
+            r["time_growth_vs_1000"] = round((r["cold_build_s"] / base_1000["cold_build_s"]) / (r["n"] / 1000), 2)
     report = {"benchmark": "scale", "seed": SEED, "hugo": hugo_version, "python": platform.python_version(),
               "cpus": os.cpu_count(), "machine": platform.machine(),
               "notes": {"preview_edit_to_page": "file write → `build.py serve` answers the plan page with the new "

@@ -30,7 +30,7 @@ from typing import Any
 
 import jinja2
 
-from . import pipeline
+from . import parallel, pipeline
 from .errors import BuildFailed, ConfigError, Pos, Problems, display_path, os_error_problem
 
 LIVERELOAD_JS = b"""(function () {
@@ -213,12 +213,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
 
 
-def _rebuild(load_config, state: State, cache: PreviewCache, report_problems) -> None:
+def _rebuild(load_config, state: State, cache: PreviewCache, report_problems, jobs: int = 1) -> None:
     started = time.monotonic()
     try:
         config = load_config()   # site.toml is watched too
         report = pipeline.build(config, qr=bool(config.base_url), pdf=False, downloads=False, cache=cache,
-                                drafts=True)
+                                drafts=True, jobs=jobs)
     except ConfigError as exc:
         print(exc, file=sys.stderr, flush=True)
         problems = Problems()
@@ -327,7 +327,8 @@ def _serve(load_config, out: pathlib.Path, port: int, report_problems) -> int:
               "No base URL: QR codes are left out of the preview.", file=sys.stderr)
     print("預覽不產生 PDF、ODT、ODS 等下載檔；正式建置（python build.py build）才會產生。", file=sys.stderr)
     state, cache = State(), PreviewCache()
-    _rebuild(load_config, state, cache, report_problems)
+    # the first build runs before the server's thread starts, so it may fork workers; later ones do not
+    _rebuild(load_config, state, cache, report_problems, jobs=parallel.default_jobs())
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
