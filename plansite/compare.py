@@ -6,6 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from . import parallel
 from .model import Measure, Plan
 
 SIMILAR = 0.6   # two measures with at least this much text in common are "the same measure, changed"
@@ -121,3 +122,35 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
 def _norm(text: str) -> str:
     # the year itself always changes; compare the rest
     return re.sub(r"\d{2,3}年", "N年", re.sub(r"\s+", "", text or ""))
+
+
+def diff_all(pairs: list[tuple[Plan, Plan]], jobs: int = 1) -> list[PlanDiff]:
+    """diff_plans of each (older, newer) pair, by `jobs` processes. Workers send back positions, not
+    measures, so every diff holds this process's own Measure objects, as diff_plans would."""
+    compact = parallel.run_chunked(_compact_diffs, pairs, len(pairs), jobs)
+    return [_expand(old, new, found) for (old, new), found in zip(pairs, compact)]
+
+
+def _measure_list(plan: Plan) -> list[Measure]:
+    return [measure for _pillar, _item, _group, measure in plan.measures()]
+
+
+def _compact_diffs(pairs, start: int, stop: int) -> list:
+    out = []
+    for old, new in pairs[start:stop]:
+        diff = diff_plans(old, new)
+        at_old = {id(m): i for i, m in enumerate(_measure_list(old))}
+        at_new = {id(m): i for i, m in enumerate(_measure_list(new))}
+        out.append(([(item.code, item.title, item.same, [at_new[id(m)] for m in item.added],
+                      [at_old[id(m)] for m in item.dropped],
+                      [(at_old[id(c.old)], at_new[id(c.new)], c.segments) for c in item.changed])
+                     for item in diff.items], diff.sections_changed))
+    return out
+
+
+def _expand(old: Plan, new: Plan, found) -> PlanDiff:
+    olds, news = _measure_list(old), _measure_list(new)
+    items, sections_changed = found
+    return PlanDiff(old, new, [ItemDiff(code, title, [news[i] for i in added], [olds[i] for i in dropped],
+                                        [Change(olds[i], news[j], segments) for i, j, segments in changed], same)
+                               for code, title, same, added, dropped, changed in items], sections_changed)

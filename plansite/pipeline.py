@@ -109,7 +109,7 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
     """Every output file in memory: downloads and QR codes, PDFs, pages and feeds."""
     from . import assets, render, site  # noqa: PLC0415 - only needed when building
 
-    model = site.build_site(content, config, _a11y_record(config, problems))
+    model = site.build_site(content, config, _a11y_record(config, problems), jobs=jobs)
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)

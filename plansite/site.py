@@ -185,8 +185,9 @@ class SiteModel:
     help_url: str = ""                         # 聯絡我們, in the same place on every page (WCAG 3.2.6); "" if none
 
 
-def build_site(content: Content, config: Config, a11y_check: dict | None = None) -> SiteModel:
-    """The whole site; `a11y_check` is the last `check --a11y` record, for the 無障礙聲明 page."""
+def build_site(content: Content, config: Config, a11y_check: dict | None = None, jobs: int = 1) -> SiteModel:
+    """The whole site; `a11y_check` is the last `check --a11y` record, for the 無障礙聲明 page.
+    The year-over-year comparisons are computed by `jobs` processes."""
     plans = sorted(content.plans, key=lambda p: (-p.year, p.agency.full_name))
     agencies = sorted(content.agencies, key=lambda a: (a.government, a.full_name))
     by_gov: dict[str, list[Agency]] = defaultdict(list)
@@ -231,6 +232,9 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
         pages.append(Page("contact", CONTACT, "聯絡我們", [home], {"contact": _contact_rows(config)},
                           f"{config['site.owner']}的聯絡方式，以及回報網站無障礙問題的方法。"))
     agencies_crumb = ("機關列表", "agencies/")
+    pairs = [(max((p for p in agency.plans if p.year < plan.year), key=lambda p: p.year), plan)
+             for agency in agencies for plan in agency.plans if any(p.year < plan.year for p in agency.plans)]
+    diffs = {id(new): diff for (_old, new), diff in zip(pairs, compare_mod.diff_all(pairs, jobs))}
     for agency in agencies:
         above = [home, agencies_crumb, *org_crumbs[agency.slug]]   # 機關列表 › 交通部 › 民用航空局
         a_crumb = (agency.name, agency_url(agency))
@@ -250,7 +254,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None)
                     plan, lambda p: number_label(p.node.index, plan.framework.levels[0].numbering) + p.title),
                 "statuses": STATUSES}, descriptions.plan(plan, units), in_sitemap=not plan.draft))
             if older:
-                diff = compare_mod.diff_plans(older[0], plan)
+                diff = diffs[id(plan)]   # older[0] against plan
                 pages.append(Page("compare", compare_url(plan), f"{agency.full_name} {older[0].year}–{plan.year} 年計畫比較",
                                   [*above, a_crumb, (plan.title, plan_url(plan))],
                                   {"diff": diff}, descriptions.compare(diff)))

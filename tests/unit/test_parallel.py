@@ -77,3 +77,27 @@ def test_a_template_error_in_a_worker_names_the_template(tmp_path):
 def test_jobs_must_be_a_whole_number_from_1(tmp_path):
     result = _build(seed_config(tmp_path), tmp_path / "out", "0")
     assert result.returncode == 2 and "1 到 64" in result.stderr and "Traceback" not in result.stderr
+
+
+def _seed_pairs():
+    from plansite import frameworks, load
+
+    problems = Problems()
+    content = load.load_content(REPO / "plans", frameworks.load_frameworks(REPO / "frameworks", problems), problems)
+    # the seed agencies have one plan each: compare every two plans of one framework instead
+    return [(a, b) for a in content.plans for b in content.plans if a is not b and a.framework is b.framework]
+
+
+def _shape(diff):
+    return [(i.code, i.title, i.same, [id(m) for m in i.added], [id(m) for m in i.dropped],
+             [(id(c.old), id(c.new), c.segments) for c in i.changed]) for i in diff.items], diff.sections_changed
+
+
+def test_comparisons_from_workers_hold_this_process_measures():
+    from plansite import compare
+
+    pairs = _seed_pairs() * 4   # enough pairs to go to the workers
+    assert len(pairs) >= parallel.MIN_ITEMS
+    made = compare.diff_all(pairs, jobs=2)
+    assert [_shape(d) for d in made] == [_shape(compare.diff_plans(old, new)) for old, new in pairs]
+    assert any(i.changed or i.added or i.dropped for d in made for i in d.items)
