@@ -6,9 +6,10 @@ templates can say 下載計畫（ODT，12 KB）.
 from __future__ import annotations
 
 import math
+import pathlib
 from dataclasses import dataclass
 
-from . import downloads as data, parallel, qr, site as site_mod, table as table_mod
+from . import buildcache, downloads as data, parallel, qr, site as site_mod, table as table_mod
 from .config import Config
 from .render import OutFile
 from .schema import SCHEMA_DIR
@@ -65,10 +66,11 @@ def page_downloads(listing: dict[str, list[Download]], url: str) -> list[Downloa
     return sorted(listing.get(url, []), key=lambda d: d.is_image)
 
 
-def build_assets(model: SiteModel, config: Config, with_qr: bool,
-                 downloads: bool = True, jobs: int = 1) -> tuple[list[OutFile], dict[str, list[Download]]]:
+def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: bool = True, jobs: int = 1,
+                 cache: bool = False) -> tuple[list[OutFile], dict[str, list[Download]]]:
     """downloads=False (the preview) leaves out the data files, which are slow to make.
-    Each plan's files and the QR images are made by `jobs` processes, in the same order."""
+    Each plan's files and the QR images are made by `jobs` processes, in the same order; with
+    `cache`, those of unchanged plans and addresses come from <project>/.cache/downloads."""
     files: list[OutFile] = []
     listing: dict[str, list[Download]] = {}
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
@@ -77,9 +79,13 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool,
         files.append(OutFile(path, data))
         listing.setdefault(page_url, []).append(Download(label, fmt, path, len(data)))
 
+    store = buildcache.FileCache(config.root, "downloads") if cache else None
+    used: set[str] = set()
     if downloads:
-        for made in parallel.run_chunked(_plan_files, (model.plans, schema_url), len(model.plans), jobs):
-            add(*made)
+        for key, made in parallel.run_chunked(_plan_files, (model.plans, schema_url, store), len(model.plans), jobs):
+            used.add(key)
+            for entry in made:
+                add(*entry)
         header, all_rows = data.site_table(model.plans)
         add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", data.csv_bytes(header, all_rows))
         add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", data.ods_bytes(header, all_rows, model.name))
@@ -89,33 +95,70 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool,
         add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", schema_bytes)
     if with_qr:
         coded = [page for page in model.pages if qr_base(page) is not None]
-        for made in parallel.run_chunked(_qr_files, (coded, config.base_url), len(coded), jobs):
-            add(*made)
+        for key, made in parallel.run_chunked(_qr_files, (coded, config.base_url, store), len(coded), jobs):
+            used.add(key)
+            for entry in made:
+                add(*entry)
+    if store is not None:
+        store.prune(used)
     return files, listing
 
 
-def _plan_files(state, start: int, stop: int) -> list[tuple]:
-    """Each plan's ODT, ODS, CSV and JSON as (page url, label, format, path, bytes)."""
-    plans, schema_url = state
-    made = []
-    for plan in plans[start:stop]:
-        url = site_mod.plan_url(plan)
-        base = plan_base(plan)
-        header, rows = data.plan_table(plan)
-        table = table_mod.build_table(plan)
-        made += [(url, "計畫文件", "ODT", base + ".odt", data.odt_bytes(plan, table)),
-                 (url, "具體作法清單", "ODS", base + ".ods", data.ods_bytes(header, rows, plan.full_title)),
-                 (url, "具體作法清單", "CSV", base + ".csv", data.csv_bytes(header, rows)),
-                 (url, "計畫資料", "JSON", base + ".json", data.plan_json(plan, schema_url))]
+def _source_bytes(path: pathlib.Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _cached(store, key: str, make) -> list[tuple]:
+    """make() → [(page url, label, format, path, bytes)], or the same from `store` under `key`."""
+    if store is not None:
+        found = store.get(key)
+        if found is not None:
+            return [(*header, data) for header, data in found]
+    made = make()
+    if store is not None:
+        store.put(key, [(list(entry[:4]), entry[4]) for entry in made])
     return made
+
+
+def _plan_files(state, start: int, stop: int) -> list[tuple]:
+    """Each plan's ODT, ODS, CSV and JSON as (cache key, [(page url, label, format, path, bytes)]).
+
+    They are made from the plan's file, its agency's and its framework's and nothing else (the site
+    model adds nothing to them), so those files' bytes, the schema address and this program's own
+    code key the cache: an unchanged plan's downloads are not made again."""
+    plans, schema_url, store = state
+    out = []
+    for plan in plans[start:stop]:
+        agency_file = plan.agency.path if plan.agency.path.is_file() else plan.agency.path / "agency.yaml"
+        key = store.key("plan", schema_url, f"{plan.agency.slug}/{plan.path.name}", _source_bytes(plan.path),
+                        _source_bytes(agency_file),
+                        _source_bytes(plan.framework.path), repr(plan.draft)) if store else ""
+        out.append((key, _cached(store, key, lambda plan=plan: _make_plan_files(plan, schema_url))))
+    return out
+
+
+def _make_plan_files(plan, schema_url: str) -> list[tuple]:
+    url = site_mod.plan_url(plan)
+    base = plan_base(plan)
+    header, rows = data.plan_table(plan)
+    table = table_mod.build_table(plan)
+    return [(url, "計畫文件", "ODT", base + ".odt", data.odt_bytes(plan, table)),
+            (url, "具體作法清單", "ODS", base + ".ods", data.ods_bytes(header, rows, plan.full_title)),
+            (url, "具體作法清單", "CSV", base + ".csv", data.csv_bytes(header, rows)),
+            (url, "計畫資料", "JSON", base + ".json", data.plan_json(plan, schema_url))]
 
 
 def _qr_files(state, start: int, stop: int) -> list[tuple]:
-    pages, base_url = state
-    made = []
+    pages, base_url, store = state
+    out = []
     for page in pages[start:stop]:
         base = qr_base(page)
         address = base_url + page.url
-        made += [(page.url, "QR Code 圖檔", "PNG", base + ".png", qr.png(address)),
-                 (page.url, "QR Code 圖檔", "SVG", base + ".svg", qr.svg(address))]
-    return made
+        key = store.key("qr", address, base) if store else ""
+        out.append((key, _cached(store, key, lambda page=page, base=base, address=address: [
+            (page.url, "QR Code 圖檔", "PNG", base + ".png", qr.png(address)),
+            (page.url, "QR Code 圖檔", "SVG", base + ".svg", qr.svg(address))])))
+    return out

@@ -121,3 +121,73 @@ class BuildStamp:
             self.path.unlink()
         except OSError:
             pass
+
+
+_CODE_KEY: list[str] = []
+
+
+def code_key() -> str:
+    """A hash of this program (code, data, schemas) and the packages that write output."""
+    if not _CODE_KEY:
+        digest = hashlib.sha256(str(FORMAT).encode() + sys.version.encode())
+        for name in _PACKAGES:
+            try:
+                digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+            except importlib.metadata.PackageNotFoundError:
+                digest.update(name.encode())
+        for root in (PACKAGE, PACKAGE.parent / "schema"):
+            for path in _tree(root):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        _CODE_KEY.append(digest.hexdigest())
+    return _CODE_KEY[0]
+
+
+class FileCache:
+    """Made bytes kept under <project>/.cache/<name>/ by a key of everything they were made from.
+
+    `get` gives what was stored for a key, or None; `put` stores atomically (several worker
+    processes may write at once, each its own keys); `prune` keeps only the keys a build used, so
+    the folder never grows past one site's worth. Any file-system trouble only costs time."""
+
+    def __init__(self, root: pathlib.Path, name: str) -> None:
+        self.folder = root / ".cache" / name
+
+    @staticmethod
+    def key(*parts: bytes | str) -> str:
+        digest = hashlib.sha256(code_key().encode())
+        for part in parts:
+            data = part if isinstance(part, bytes) else part.encode()
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> list[tuple[list, bytes]] | None:
+        """The stored entries: (a small JSON-able header, bytes) each; None when absent or unreadable.
+        A plain format, never pickle: a planted cache file can give wrong bytes, never run code."""
+        try:
+            raw = (self.folder / key).read_bytes()
+            head, _newline, body = raw.partition(b"\n")
+            entries, at = [], 0
+            for header, size in json.loads(head):
+                entries.append((header, body[at:at + size]))
+                at += size
+            return entries if at == len(body) else None
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, key: str, entries: list[tuple[list, bytes]]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            head = json.dumps([[header, len(data)] for header, data in entries], ensure_ascii=False).encode()
+            temp = self.folder / f".{key}.{os.getpid()}.tmp"
+            temp.write_bytes(head + b"\n" + b"".join(data for _header, data in entries))
+            os.replace(temp, self.folder / key)
+        except OSError:
+            pass
+
+    def prune(self, used: set[str]) -> None:
+        try:
+            for path in self.folder.iterdir():
+                if path.name not in used:
+                    path.unlink()
+        except OSError:
+            pass

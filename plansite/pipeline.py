@@ -115,7 +115,7 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
         else render.environment(config)
     progress(f"產生下載檔與 QR Code（{len(model.plans)} 份計畫）… Making downloads")
     files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads,
-                                         jobs=jobs)
+                                         jobs=jobs, cache=cache is None)   # the preview makes no downloads
     if pdf and downloads:
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
         files += _print_plans(model, config, env, listing, problems, progress, jobs)

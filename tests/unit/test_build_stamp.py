@@ -97,3 +97,28 @@ def test_the_cache_folder_ignores_itself_for_git(tmp_path):
     assert (root / ".cache/.gitignore").read_text(encoding="utf-8") == "*\n"
     assert ".cache/" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
     assert os.listdir(root / ".cache")
+
+
+def test_downloads_of_unchanged_plans_come_from_the_cache_and_equal_a_cold_build(tmp_path):
+    root = make_project(tmp_path, {"plans/test-agency/113.yaml": (REPO / "tests/fixtures/project/plans/test-agency/114.yaml")
+                                   .read_text(encoding="utf-8").replace("year: 114", "year: 113")})
+    assert build(root).returncode == 0
+    stored = sorted((root / ".cache/downloads").iterdir())
+    assert len(stored) == 2 + 3   # two plans' downloads; QR codes of two plan pages and the agency page
+    plan = root / "plans/test-agency/114.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("訂定申辦案件標準作業流程", "訂定申辦案件標準作業流程並上網公告"),
+                    encoding="utf-8")
+    assert build(root).returncode == 0   # 113's downloads and every QR code from the cache
+    kept = set(p.name for p in (root / ".cache/downloads").iterdir())
+    assert len(kept & set(p.name for p in stored)) == 4 and len(kept) == 5   # only 114's entry is new
+    warm = digest(root / "_site")
+    assert "上網公告" in (root / "_site/agencies/test-agency/114/test-agency-114.csv").read_text(encoding="utf-8-sig")
+    for entry in (root / ".cache/downloads").iterdir():   # a damaged cache is made again, never published
+        entry.write_bytes(b"[[[not what was stored")
+    for stamp in (root / ".cache").glob("build-*.json"):
+        stamp.unlink()
+    assert build(root).returncode == 0
+    assert digest(root / "_site") == warm
+    shutil.rmtree(root / ".cache")
+    assert build(root).returncode == 0
+    assert digest(root / "_site") == warm
