@@ -73,8 +73,24 @@ def relative(from_page: str, target: str) -> str:
     if target == "" or target.endswith("/"):
         target += "index.html"
     base = posixpath.dirname(from_page)
-    rel = posixpath.relpath(target, base or ".")
+    rel = _relpath(target, base)
     return rel + ("#" + fragment if fragment else "")
+
+
+def _relpath(target: str, base: str) -> str:
+    """posixpath.relpath(target, base or ".") for the site's own relative paths, without its
+    abspath and getcwd calls (a fifth of page rendering); anything unusual goes to relpath."""
+    path = [part for part in target.split("/") if part]
+    start = [part for part in base.split("/") if part]
+    if target.startswith("/") or base.startswith("/") or any(part in (".", "..") for part in path + start):
+        return posixpath.relpath(target, base or ".")
+    common = 0
+    for a, b in zip(path, start):
+        if a != b:
+            break
+        common += 1
+    rel = [".."] * (len(start) - common) + path[common:]
+    return "/".join(rel) if rel else "."
 
 
 def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
