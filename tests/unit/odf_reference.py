@@ -3,15 +3,26 @@ compared with (tests/unit/test_ods_writer.py, test_odt_writer.py). Never used by
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
 from odf import dc, element, opendocument, style, table as odftable, text as odftext
 from odf.opendocument import OpenDocument
 
-from plansite import odf_stream
+from plansite import frameworks, load, odf_stream
 from plansite.downloads import _cell_text, _paragraphs
+from plansite.errors import Problems
+from plansite.model import Plan
 from plansite.site import number_label
+
+
+def plans(plans_dir):
+    """The plans of a folder, loaded without error (the seeds, the shape fixtures)."""
+    from support import REPO  # noqa: PLC0415 - tests/ is on the path when tests run
+
+    problems = Problems()
+    content = load.load_content(plans_dir, frameworks.load_frameworks(REPO / "frameworks", problems), problems)
+    assert not problems.errors
+    return content.plans
 
 
 def fresh_namespaces(write, warm_plan):

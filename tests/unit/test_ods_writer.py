@@ -9,8 +9,7 @@ import odf_reference
 from odf import opendocument, style, table as odftable, text as odftext
 from support import REPO
 
-from plansite import downloads, frameworks, load
-from plansite.errors import Problems
+from plansite import downloads
 
 
 def reference_spreadsheet(title: str, sheets) -> bytes:
@@ -39,15 +38,9 @@ def _odfpy_spreadsheet(title: str, sheets) -> bytes:
     return odf_reference._save(doc)
 
 
-def _plans(plans_dir):
-    problems = Problems()
-    content = load.load_content(plans_dir, frameworks.load_frameworks(REPO / "frameworks", problems), problems)
-    assert not problems.errors
-    return content.plans
 
-
-SEED = _plans(REPO / "plans")
-SHAPES = _plans(REPO / "tests" / "fixtures" / "shapes" / "plans")
+SEED = odf_reference.plans(REPO / "plans")
+SHAPES = odf_reference.plans(REPO / "tests" / "fixtures" / "shapes" / "plans")
 
 
 def _same(title, sheets):

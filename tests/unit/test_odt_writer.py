@@ -11,20 +11,13 @@ import pytest
 from odf import opendocument, table as odftable, teletype, text as odftext
 from support import REPO
 
-from plansite import downloads, frameworks, load
-from plansite.errors import Problems
+from plansite import downloads
 from plansite.table import build_table
 
 
-def _plans(plans_dir):
-    problems = Problems()
-    content = load.load_content(plans_dir, frameworks.load_frameworks(REPO / "frameworks", problems), problems)
-    assert not problems.errors
-    return content.plans
 
-
-SEED = _plans(REPO / "plans")
-SHAPES = _plans(REPO / "tests" / "fixtures" / "shapes" / "plans")
+SEED = odf_reference.plans(REPO / "plans")
+SHAPES = odf_reference.plans(REPO / "tests" / "fixtures" / "shapes" / "plans")
 
 
 def _same(plan) -> None:
