@@ -53,6 +53,16 @@ def plan_url(plan: Plan) -> str:
     return f"agencies/{plan.agency.slug}/{plan.year}/"
 
 
+def pillar_in_plan_url(plan: Plan, code: str) -> str:
+    """A pillar's rows in a plan's table."""
+    return plan_url(plan) + "#" + table_mod.pillar_anchor(code)
+
+
+def item_in_plan_url(plan: Plan, code: str) -> str:
+    """A framework item's row in a plan's table."""
+    return plan_url(plan) + "#" + table_mod.item_anchor(code)
+
+
 def compare_url(plan: Plan) -> str:
     """The comparison of a plan with the agency's previous one."""
     return f"agencies/{plan.agency.slug}/{plan.year}/compare/"
@@ -285,7 +295,9 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                      agency_summary=_agency_summary(org, len(agencies)), years=years,
                      frameworks=fws, framework_terms=terms, updated=updated, pages=pages,
                      urls={"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
-                           "node": node_url, "ref": short_ref, "compare": compare_url},
+                           "node": node_url, "ref": short_ref, "compare": compare_url,
+                           "pillar_in_plan": pillar_in_plan_url, "item_in_plan": item_in_plan_url,
+                           "pillar_anchor": table_mod.pillar_anchor},
                      help_url=CONTACT if config.has_contact else "")
 
 

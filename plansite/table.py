@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 
 from .model import STATUSES, Column, Group, Measure, Plan, Unit
 
+
+def pillar_anchor(code: str) -> str:
+    """The id of a pillar's rows in a plan's table (p3); the site model links to it, templates never build it."""
+    return f"p{code}"
+
+
+def item_anchor(code: str) -> str:
+    """The id of a framework item's row in a plan's table (i3-2 for item 3.2)."""
+    return "i" + code.replace(".", "-")
+
 HIERARCHY = ("item", "focus", "sub")        # the framework levels, always the leftmost columns
 PER_MEASURE = ("deadline", "result")        # built-in columns with one value per measure
 
@@ -139,7 +149,7 @@ def build_table(plan: Plan) -> Table:
         same = all(m.units == o.units for m in o.measures)
         group = Group("", "", None, "", o.measures, o.units if same else [], None)
         if o.pillar:
-            host = f"p{o.pillar}"
+            host = pillar_anchor(o.pillar)
             opening_rows = measure_rows(group, _ids(host, "p0"), "", True)
             opening_rows[0].insert(0, Cell("opening-sub", id="p0", rowspan=len(opening_rows), headers=host if shared else "",
                                            label=label[head_key if shared else "focus"], text=o.title, intro=o.focus))
@@ -160,10 +170,10 @@ def build_table(plan: Plan) -> Table:
             bodies.append(Body("p0", rows))
 
     for pillar in plan.pillars:
-        pid = f"p{pillar.code}"
+        pid = pillar_anchor(pillar.code)
         rows: list[list[Cell]] = []
         for item in pillar.items:
-            iid = f"i{item.code.replace('.', '-')}"
+            iid = item_anchor(item.code)
             item_rows: list[list[Cell]] = []
             groups = item.groups or [Group("", "", None, "", [], [], item.pos)]
             for group in groups:
