@@ -7,7 +7,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from . import buildcache, frameworks, load, parallel
+from . import buildcache, frameworks, load, parallel, synonyms
 from .config import Config
 from .errors import BuildFailed, Pos, Problems, display_path, os_error_problem
 
@@ -26,6 +26,7 @@ def check(config: Config, cache: dict | None = None) -> Report:
     """Load and validate every framework, agency and plan; never raises for bad input."""
     problems = Problems()
     _check_site_settings(config, problems)
+    synonyms.load_synonyms(config.path("synonyms"), problems)   # the search's word list: checked with the plans
     fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
     content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
     return Report(problems=problems, content=content)

@@ -189,3 +189,16 @@ def test_a_bad_synonym_file_fails_the_build_with_a_message_not_a_traceback(tmp_p
     assert "bad-synonyms.yaml:2:5" in result.stderr + result.stdout and "至少要兩個" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "_site").exists()
+
+
+def test_check_reports_a_broken_synonym_file_like_a_plan(tmp_path):
+    import subprocess
+    import sys
+
+    from support import make_project
+
+    root = make_project(tmp_path, {"synonyms.yaml": "groups:\n  - [高齡, 老人]\n  - 偏鄉\n"})
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(root / "site.toml"), "check"],
+                            capture_output=True, text=True, cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "synonyms.yaml:3:" in result.stderr + result.stdout
