@@ -16,9 +16,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # --- Debian packages -------------------------------------------------------
 # chromium(+driver): browser tests; fonts-noto-cjk: Traditional Chinese glyphs;
 # zbar-tools: QR code decoding; poppler-utils: PDF text/images;
-# libreoffice-writer-nogui: converts the ODT downloads to prove they open.
+# libreoffice-writer-nogui: converts the ODT downloads to prove they open;
+# rsync: scripts/publish.sh's upload, tested against a local folder.
 # apt_install (scripts/lib.sh) waits up to 10 minutes for another installer's dpkg lock.
-apt_packages=(chromium chromium-driver fonts-noto-cjk zbar-tools poppler-utils libreoffice-writer-nogui)
+apt_packages=(chromium chromium-driver fonts-noto-cjk zbar-tools poppler-utils libreoffice-writer-nogui rsync)
 # vnu.jar needs Java 17 or later; the machine image normally has it.
 if ! command -v java >/dev/null 2>&1; then
     apt_packages+=(openjdk-17-jre-headless)
