@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 
 from .errors import BuildFailed
@@ -36,17 +37,30 @@ def run_chunked(function, state, count: int, jobs: int) -> list:
     pieces = min(count, jobs * 4)   # several chunks per worker even out pages of unequal cost
     bounds = [(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)]
     _TASK = (function, state)
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_run, bounds, chunksize=1)
+        results = pool.map(_run, bounds, chunksize=1)
+        pool.close()   # workers finish and exit on their own: no signal, nothing printed
     finally:
         _TASK = None
+        pool.terminate()
+        pool.join()
     out: list = []
     for kind, value in results:
         if kind == "failed":
             raise BuildFailed(value)
         out.extend(value)
     return out
+
+
+def _quiet_worker() -> None:
+    """Workers take the default signal handling, not the handlers they were forked with (the
+    preview turns SIGTERM into KeyboardInterrupt, which would print a worker's traceback when
+    the pool stops it); Ctrl+C is the parent's to handle."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _run(bounds: tuple[int, int]):
