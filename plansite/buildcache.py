@@ -46,17 +46,11 @@ def fingerprint(config, options: dict, extra_files=()) -> str:
         digest.update(f"{label}\0{len(data)}\0".encode())
         digest.update(data)
 
-    add("format", str(FORMAT).encode())
-    add("python", sys.version.encode())
-    for name in _PACKAGES:
-        try:
-            add(name, importlib.metadata.version(name).encode())
-        except importlib.metadata.PackageNotFoundError:
-            add(name, b"-")
+    add("code", code_key().encode())   # this program, its schemas and the packages that write output
     add("options", json.dumps(options, sort_keys=True, default=str).encode())
     add("config", json.dumps(config.values, sort_keys=True, default=str).encode())
     roots = [config.path(key) for key in ("plans", "frameworks", "templates", "static", "a11y_record", "synonyms")]
-    roots += [PACKAGE, PACKAGE.parent / "schema", *map(pathlib.Path, extra_files)]
+    roots += list(map(pathlib.Path, extra_files))
     for root in roots:
         add("root", str(root).encode())
         for path in _tree(root):

@@ -15,6 +15,16 @@ from plansite.model import Plan
 from plansite.site import number_label
 
 
+def assert_same_package(new: bytes, old: bytes) -> None:
+    """Two ODF files are byte-identical; if not, the failure names the first differing member."""
+    if new != old:
+        a, b = zipfile.ZipFile(io.BytesIO(new)), zipfile.ZipFile(io.BytesIO(old))
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name).decode() == b.read(name).decode(), name
+    assert new == old
+
+
 def plans(plans_dir):
     """The plans of a folder, loaded without error (the seeds, the shape fixtures)."""
     from support import REPO  # noqa: PLC0415 - tests/ is on the path when tests run
