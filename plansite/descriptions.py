@@ -181,6 +181,21 @@ def search(top: str) -> str:
                f"可依機關、年度與{top}篩選。", "搜尋在您的瀏覽器中進行，不傳送關鍵字。")
 
 
+
+def overview(plan_count: int, page_count: int, levels: str = "構面") -> str:
+    """The site overview: each agency's latest plan, and the per-government, per-year overviews.
+    `levels`: the first level of the frameworks used, e.g. 構面 or 構面、執行策略."""
+    return fit(f"統計概覽：以各機關最新一年的{plan_count}份提升服務計畫，用圖表與表格呈現各{levels}的具體作法項數、"
+               f"負責最多作法的單位、完成期限與執行成效。", f"另有{page_count}頁依政府與年度的統計概覽。")
+
+
+def government_overview(government: str, year: int, plans: list[Plan]) -> str:
+    """One government's plans of one year, in figures."""
+    measures = sum(1 for plan in plans for _ in plan.measures())
+    levels = _join(list(dict.fromkeys(plan.framework.levels[0].name for plan in plans)))
+    return fit(f"{government}所屬{len(plans)}個機關{year}年度提升服務計畫的統計概覽：共{measures}項具體作法，"
+               f"以圖表與表格呈現各機關各{levels}的項數、負責最多作法的單位、完成期限與執行成效。")
+
 STATIC = {
     "sitemap": "網站導覽：列出本站所有頁面，並說明導盲磚快速鍵（Alt+U、Alt+C、Alt+Z、Alt+S）與鍵盤操作方式。",
     "accessibility": "本站無障礙聲明：依「網站無障礙規範」AA 等級設計與檢測的方式、鍵盤與字級功能，以及意見回饋管道。",

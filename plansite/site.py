@@ -291,6 +291,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                 pages.append(Page("pillar", node_url(fw, child), _node_label(fw, child), [home, fw_crumb,
                                   (fw.name, framework_url(fw)), r_crumb], {"framework": fw, "node": child,
                                   "answers": answers}, descriptions.node(fw, child, _node_label(fw, child), answers)))
+    pages += overview_pages(plans, agencies, fws, pages, home)   # statistics and charts (issue 15)
     return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, org=org,
                      agency_summary=_agency_summary(org, len(agencies)), years=years,
                      frameworks=fws, framework_terms=terms, updated=updated, pages=pages,
@@ -497,3 +498,100 @@ def _answers(plans: list[Plan], node: FrameworkNode):
                     by_year[plan.year].append((plan, item))
     return [(year, sorted(entries, key=lambda e: e[0].agency.full_name))
             for year, entries in sorted(by_year.items(), reverse=True)]
+
+
+# ---- overview pages (issue 15) -----------------------------------------------------------------
+# Figures are counted in plansite/overview.py and drawn in plansite/svgchart.py; this section gives
+# them their pages, URLs and links. build_site calls overview_pages once, after every other page.
+
+from markupsafe import Markup  # noqa: E402 - kept with the section that uses it
+
+from . import overview as overview_mod, svgchart  # noqa: E402
+
+OVERVIEW = "overview/"
+
+
+def government_overview_url(government: str, year: int) -> str:
+    """overview/kaohsiung/114/: a government's plans of one year (overview.government_slug)."""
+    return f"{OVERVIEW}{overview_mod.government_slug(government)}/{year}/"
+
+
+def results_in_plan_url(plan: Plan) -> str:
+    """A plan's 執行成效統計 (its id in templates/pages/plan.html)."""
+    return plan_url(plan) + "#results"
+
+
+OVERVIEW_LINKS = overview_mod.Links(plan=plan_url, pillar_in_plan=pillar_in_plan_url,
+                                    results_in_plan=results_in_plan_url, node=node_url, unit=unit_url,
+                                    node_label=node_label, short_ref=short_ref)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure with its drawing: the template shows the chart and, beside it, the figure as a table."""
+    figure: overview_mod.Figure
+    svg: Markup
+
+
+@dataclass(frozen=True)
+class OverviewEntry:
+    """A government's overview pages, one per year, for the site overview and the 網站導覽."""
+    government: str
+    years: tuple[tuple[int, str, int], ...]     # (year, url, plans), newest first
+
+
+def _plan_label(plan: Plan) -> str:
+    return f"{plan.agency.full_name} {plan.year} 年"
+
+
+def _charts(plans: list[Plan], fws: list[Framework], labels: dict[int, tuple[str, str]]) -> list[Chart]:
+    """Every figure the plans allow, in reading order: pillars per framework, units, deadlines, results."""
+    links = OVERVIEW_LINKS
+    figures: list = []
+    for fw in fws:
+        fw_plans = [p for p in plans if p.framework is fw]
+        if fw_plans:
+            figures.append(overview_mod.heat_table(f"heat-{fw.id}", fw, fw_plans, labels, links))
+    figures.append(overview_mod.top_units("units", plans, links, full_names=True))
+    figures.append(overview_mod.deadlines_by_month("deadlines", plans, links, _plan_label)[0])
+    figures += [overview_mod.status_by_pillar(f"status-{fw.id}", fw, plans, links) for fw in fws]
+    figures.append(overview_mod.status_by_plan("status-plans", plans, links, labels))
+    return [Chart(fig, svgchart.draw(fig)) for fig in figures if fig is not None]
+
+
+def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framework], pages: list[Page],
+                   home: tuple[str, str]) -> list[Page]:
+    """The site overview (each agency's latest plan), one overview per government and year, and each
+    agency page's pillars this year against last year (added to the agency pages already in `pages`)."""
+    by_gov_year: dict[tuple[str, int], list[Plan]] = defaultdict(list)
+    for plan in plans:                               # newest first, then by agency
+        by_gov_year[(plan.agency.government, plan.year)].append(plan)
+    entries: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for (government, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        entries[government].append((year, government_overview_url(government, year), len(members)))
+    entry_list = [OverviewEntry(gov, tuple(years)) for gov, years in sorted(entries.items())]
+    latest = [agency.plans[0] for agency in agencies if agency.plans]
+    site_labels = {id(p): (f"{p.agency.full_name}（{p.year} 年）", f"{p.agency.name} {p.year}年") for p in latest}
+    crumb = ("統計概覽", OVERVIEW)
+    out = [Page("overview", OVERVIEW, "統計概覽", [home],
+                {"charts": _charts(latest, fws, site_labels), "plans": latest, "entries": entry_list,
+                 "government": "", "year": 0},
+                descriptions.overview(len(latest), sum(len(e.years) for e in entry_list),
+                                      "、".join(dict.fromkeys(fw.levels[0].name for fw in fws))))]
+    for (government, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        labels = {id(p): (p.agency.full_name, p.agency.name) for p in members}
+        out.append(Page("overview", government_overview_url(government, year), f"{government} {year} 年度統計概覽",
+                        [home, crumb], {"charts": _charts(members, fws, labels), "plans": members, "entries": [],
+                                        "government": government, "year": year},
+                        descriptions.government_overview(government, year, members)))
+    by_url = {agency_url(agency): agency for agency in agencies}
+    for page in pages:
+        if page.kind == "agency":
+            agency = by_url[page.url]
+            figure, note = overview_mod.pillar_years("agency-pillars", agency, OVERVIEW_LINKS)
+            page.data["pillar_years"] = Chart(figure, svgchart.draw(figure)) if figure else None
+            page.data["pillar_years_note"] = note
+            year = agency.plans[0].year if agency.plans else 0
+            page.data["overview_link"] = ((f"{agency.government} {year} 年度統計概覽",
+                                           government_overview_url(agency.government, year)) if agency.plans else None)
+    return out

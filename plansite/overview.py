@@ -1,0 +1,338 @@
+"""Overview figures (issue 15): what a set of plans adds up to, as typed values for a chart and its table.
+
+Pure: plans and the site model's URL functions in, frozen dataclasses out; nothing here builds a URL,
+draws or renders. One counting rule everywhere: a plan's measures are the measures under its pillars
+(the content table's rows below each pillar). The table's first row, 訂定「提升服務計畫」, belongs to
+no pillar and is left out, as in the plan page's 執行成效統計. A measure naming two units counts for both.
+Plans of different frameworks are never mixed in one pillar figure: there is one per framework.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from .model import STATUSES, Agency, Framework, FrameworkNode, Plan, Unit
+
+UNREPORTED = "未填報"
+TOP_UNITS = 10
+HEAT_LEVELS = 4          # shades above zero in the heat table (site.css .ps-heat--1 … --4)
+
+
+@dataclass(frozen=True)
+class Links:
+    """The site model's URL and naming functions (plansite/site.py), passed in so this module builds
+    no URL and imports nothing from the site model."""
+    plan: Callable[[Plan], str]
+    pillar_in_plan: Callable[[Plan, str], str]
+    results_in_plan: Callable[[Plan], str]
+    node: Callable[[Framework, FrameworkNode], str]
+    unit: Callable[[Agency, Unit], str]
+    node_label: Callable[[Framework, FrameworkNode], str]      # 三、強化服務量能，提升服務效率
+    short_ref: Callable[[Framework, FrameworkNode], str]       # 三
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    url: str = ""            # the measures behind the number; "" when there is no single page for them
+    level: int = 0           # heat shade, 0 (none) … HEAT_LEVELS (most)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str                 # the header: 構面一, 基礎服務, 114年, 完成
+    label: str               # the full wording: 一、完備基礎服務項目，注重服務特性差異化
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str               # the row header in the table: the agency's full name, a pillar
+    short: str               # the same, short enough for a chart label
+    url: str
+    cells: tuple[Count, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Rows × columns of counts: the heat table, completion by status, an agency's pillars per year."""
+    id: str                  # unique on its page; the chart's and the table's ids derive from it
+    chart: str               # heat | stacked | grouped: how svgchart draws it
+    title: str               # the chart's <title> and the table's <caption>
+    description: str         # the chart's <desc>, also shown as the figure's text
+    row_head: str            # the header of the row-label column: 機關, 構面
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    totals: tuple[int, ...]  # per column
+    total: int
+
+    @property
+    def legend(self) -> tuple[Column, ...]:
+        """The columns whose header abbreviates their wording (構面一), to be spelled out under the table."""
+        return tuple(c for c in self.columns if c.key != c.label)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    short: str
+    value: int
+    url: str = ""
+    plans: tuple[tuple[str, str], ...] = ()     # (plan label, url): where the counted measures are
+
+
+@dataclass(frozen=True)
+class Bars:
+    """One count per row: the units with most measures, deadlines per month."""
+    id: str
+    title: str
+    description: str
+    label_head: str          # 單位, 完成期限
+    value_head: str          # 具體作法項數
+    bars: tuple[Bar, ...]
+    plans_head: str = ""     # a column listing the plans behind each row, when there is one
+    chart: str = "bars"
+
+
+Figure = Matrix | Bars
+
+
+# ---- counting ---------------------------------------------------------------------------------
+
+def pillar_counts(plan: Plan) -> dict[str, int]:
+    """Measures per pillar code, in the plan's own pillars (framework roots the plan leaves out are absent)."""
+    counts: dict[str, int] = {}
+    for pillar in plan.pillars:
+        counts[pillar.code] = counts.get(pillar.code, 0) + sum(item.measure_count for item in pillar.items)
+    return counts
+
+
+def _heat_level(value: int, top: int) -> int:
+    if value <= 0 or top <= 0:
+        return 0
+    return max(1, -(-value * HEAT_LEVELS // top))    # ceil(value / top * levels)
+
+
+def pillar_column(fw: Framework, node: FrameworkNode, links: Links) -> Column:
+    """A pillar as a column: 構面一 for a numbered framework, its title (基礎服務) for one that is not."""
+    numbered = fw.levels[0].numbering != "none"
+    key = f"{fw.levels[0].name}{links.short_ref(fw, node)}" if numbered else node.title
+    return Column(key, links.node_label(fw, node), links.node(fw, node))
+
+
+def heat_table(fig_id: str, fw: Framework, plans: list[Plan], labels: dict[int, tuple[str, str]],
+               links: Links) -> Matrix:
+    """Agencies × pillars of one framework: each plan's measures per pillar, linking to those rows of the plan.
+
+    `labels[id(plan)]` is the plan's (row label, short label)."""
+    columns = tuple(pillar_column(fw, root, links) for root in fw.roots)
+    counted = [(plan, pillar_counts(plan)) for plan in plans]
+    top = max((n for _, counts in counted for n in counts.values()), default=0)
+    rows = []
+    for plan, counts in counted:
+        cells = tuple(Count(counts.get(root.code, 0),
+                            links.pillar_in_plan(plan, root.code) if counts.get(root.code) else "",
+                            _heat_level(counts.get(root.code, 0), top)) for root in fw.roots)
+        label, short = labels[id(plan)]
+        rows.append(Row(label, short, links.plan(plan), cells, sum(c.value for c in cells)))
+    totals = tuple(sum(r.cells[i].value for r in rows) for i in range(len(columns)))
+    level = fw.levels[0].name
+    busiest = max(range(len(columns)), key=lambda i: (totals[i], -i)) if rows and sum(totals) else None
+    description = (f"{len(rows)} 份計畫依{fw.name}共 {sum(totals)} 項具體作法。"
+                   + (f"項數最多的{level}是{columns[busiest].key}（{totals[busiest]} 項）。" if busiest is not None else "")
+                   + "格中數字為項數，顏色越深項數越多。")
+    return Matrix(fig_id, "heat", f"各機關各{level}的具體作法項數（{fw.name}）", description, "機關",
+                  columns, tuple(rows), totals, sum(totals))
+
+
+def top_units(fig_id: str, plans: list[Plan], links: Links, full_names: bool, limit: int = TOP_UNITS) -> Bars | None:
+    """The units responsible for the most measures across `plans`, most first; None when no plan names units."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    where: dict[tuple[str, int], dict[int, Plan]] = defaultdict(dict)
+    units: dict[tuple[str, int], tuple[Agency, Unit]] = {}
+    for plan in plans:
+        agency = plan.agency
+        for *_, measure in plan.measures():
+            for unit in measure.units:
+                key = (agency.full_name, agency.units.index(unit))
+                counts[key] += 1
+                where[key][plan.year] = plan
+                units[key] = (agency, unit)
+    if not counts:
+        return None
+    ranked = sorted(counts, key=lambda k: (-counts[k], k))
+    bars = []
+    for key in ranked[:limit]:
+        agency, unit = units[key]
+        own = unit.name == agency.name            # the agency itself named as the unit (澎湖縣政府社會處)
+        label = agency.full_name if own else f"{agency.full_name}{unit.name}" if full_names else unit.name
+        short = agency.name if own else f"{agency.name}{unit.name}" if full_names else unit.name
+        bars.append(Bar(label, short, counts[key], links.unit(agency, unit)))
+    top = f"前 {limit} 名，共 {len(ranked)} 個單位" if len(ranked) > limit else f"共 {len(ranked)} 個單位"
+    first = bars[0]
+    return Bars(fig_id, f"負責具體作法最多的單位（{top}）",
+                f"{first.label}負責的具體作法最多，共 {first.value} 項。一項作法由幾個單位共同負責時，每個單位各計一次。",
+                "單位", "具體作法項數", tuple(bars))
+
+
+DEADLINE = re.compile(r"^\s*(\d{2,3})\s*[/.\-年]\s*(\d{1,2})(?!\d)")
+
+
+def deadline_month(text: str) -> tuple[int, int] | None:
+    """(ROC year, month) of a deadline as plans write it (107/12/31, 107.6, 107年6月); None if unreadable."""
+    match = DEADLINE.match(text)
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    return (year, month) if 1 <= month <= 12 else None
+
+
+def deadlines_by_month(fig_id: str, plans: list[Plan], links: Links,
+                       plan_label: Callable[[Plan], str]) -> tuple[Bars | None, int]:
+    """Measures per deadline month, oldest month first, with the plans holding them; and how many
+    deadlines could not be read as a month. None when no measure has a deadline."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    per_plan: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    unread = 0
+    by_id = {id(p): p for p in plans}
+    for plan in plans:
+        for *_, measure in plan.measures():
+            if not measure.deadline:
+                continue
+            month = deadline_month(measure.deadline)
+            if month is None:
+                unread += 1
+                continue
+            counts[month] += 1
+            per_plan[month][id(plan)] += 1
+    if not counts:
+        return None, unread
+    bars = []
+    for (year, month) in sorted(counts):
+        holders = sorted(per_plan[(year, month)].items(), key=lambda kv: plan_label(by_id[kv[0]]))
+        label = f"{year}年{month}月"
+        bars.append(Bar(label, label, counts[(year, month)], "",
+                        tuple((f"{plan_label(by_id[pid])}（{n} 項）", links.plan(by_id[pid])) for pid, n in holders)))
+    busiest = max(bars, key=lambda b: b.value)
+    total = sum(b.value for b in bars)
+    note = f"另有 {unread} 項的期限無法判讀月份，未列入。" if unread else ""
+    return Bars(fig_id, "具體作法的完成期限（依月份）",
+                f"{total} 項具體作法訂有完成期限，最多集中在{busiest.label}（{busiest.value} 項）。{note}",
+                "完成期限", "具體作法項數", tuple(bars), plans_head="計畫"), unread
+
+
+def _status_index(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+STATUS_COLUMNS = tuple(Column(s, s) for s in (*STATUSES, UNREPORTED))
+
+
+def status_by_pillar(fig_id: str, fw: Framework, plans: list[Plan], links: Links) -> Matrix | None:
+    """Measures per status in each pillar, over the plans of `fw` that report results; None if none do."""
+    reporting = [p for p in plans if p.framework is fw and p.has_results]
+    if not reporting:
+        return None
+    counts = {root.code: [0] * len(STATUS_COLUMNS) for root in fw.roots}
+    for plan in reporting:
+        for pillar, _item, _group, measure in plan.measures():
+            counts.setdefault(pillar.code, [0] * len(STATUS_COLUMNS))[_status_index(measure.status)] += 1
+    rows = []
+    for root in fw.roots:
+        column = pillar_column(fw, root, links)
+        cells = tuple(Count(n) for n in counts[root.code])
+        rows.append(Row(column.label, column.key, column.url, cells, sum(counts[root.code])))
+    return _status_matrix(fig_id, f"各{fw.levels[0].name}具體作法的執行狀態（{fw.name}）", fw.levels[0].name, rows,
+                          f"依 {len(reporting)} 份已填報執行成效的計畫計算。")
+
+
+def status_by_plan(fig_id: str, plans: list[Plan], links: Links, labels: dict[int, tuple[str, str]]) -> Matrix | None:
+    """Measures per status in each plan that reports results; None if none does."""
+    reporting = [p for p in plans if p.has_results]
+    if not reporting:
+        return None
+    rows = []
+    for plan in reporting:
+        counts = [0] * len(STATUS_COLUMNS)
+        for *_, measure in plan.measures():
+            counts[_status_index(measure.status)] += 1
+        label, short = labels[id(plan)]
+        rows.append(Row(label, short, links.results_in_plan(plan), tuple(Count(n) for n in counts), sum(counts)))
+    return _status_matrix(fig_id, "各機關具體作法的執行狀態", "機關", rows,
+                          "只列出已填報執行成效的計畫。")
+
+
+def _status_matrix(fig_id: str, title: str, row_head: str, rows: list[Row], note: str) -> Matrix:
+    totals = tuple(sum(r.cells[i].value for r in rows) for i in range(len(STATUS_COLUMNS)))
+    total = sum(totals)
+    done = totals[0]
+    share = f"（{done * 100 // total}%）" if total else ""
+    description = (f"{note}共 {total} 項具體作法，完成 {done} 項{share}、部分完成 {totals[1]} 項、未完成 {totals[2]} 項、"
+                   f"持續辦理 {totals[3]} 項、{UNREPORTED} {totals[4]} 項。每種狀態以不同花紋表示，並直接標示項數。")
+    return Matrix(fig_id, "stacked", title, description, row_head, STATUS_COLUMNS, tuple(rows), totals, total)
+
+
+def pillar_years(fig_id: str, agency: Agency, links: Links) -> tuple[Matrix | None, str]:
+    """An agency's pillars in its latest plan and the one before (when it uses the same framework).
+
+    Returns the figure (None without plans) and a note saying what is compared."""
+    if not agency.plans:
+        return None, ""
+    latest = agency.plans[0]                       # agency.plans is newest first
+    fw = latest.framework
+    previous = agency.plans[1] if len(agency.plans) > 1 else None
+    note = ""
+    if previous is None:
+        note = f"本機關目前只有 {latest.year} 年度的計畫，尚無前一年度可以比較。"
+        shown = [latest]
+    elif previous.framework is not fw:
+        note = f"{previous.year} 年度的計畫採用{previous.framework.name}，架構不同，不並列比較。"
+        shown = [latest]
+    else:
+        shown = [previous, latest]
+    columns = tuple(Column(f"{p.year}年", f"{p.year} 年度計畫", links.plan(p)) for p in shown)
+    counted = [pillar_counts(p) for p in shown]
+    rows = []
+    for root in fw.roots:
+        column = pillar_column(fw, root, links)
+        cells = tuple(Count(c.get(root.code, 0), links.pillar_in_plan(p, root.code) if c.get(root.code) else "")
+                      for p, c in zip(shown, counted))
+        rows.append(Row(column.label, column.key, column.url, cells, sum(x.value for x in cells)))
+    totals = tuple(sum(r.cells[i].value for r in rows) for i in range(len(columns)))
+    level = fw.levels[0].name
+    if len(shown) == 2:
+        change = totals[1] - totals[0]
+        trend = f"增加 {change} 項" if change > 0 else f"減少 {-change} 項" if change < 0 else "項數相同"
+        description = (f"{previous.year} 年度 {totals[0]} 項、{latest.year} 年度 {totals[1]} 項具體作法，{trend}。"
+                       f"每個{level}有兩條長條，實心為 {latest.year} 年度，斜線為 {previous.year} 年度，並直接標示項數。")
+        title = f"各{level}的具體作法項數：{latest.year} 年度與 {previous.year} 年度"
+    else:
+        description = f"{latest.year} 年度共 {totals[0]} 項具體作法，長條旁直接標示各{level}的項數。"
+        title = f"各{level}的具體作法項數：{latest.year} 年度"
+    return Matrix(fig_id, "grouped", title, description, level, columns, tuple(rows), totals, sum(totals)), note
+
+
+# ---- naming -----------------------------------------------------------------------------------
+
+# Local governments by their fixed names, romanised as the governments do themselves (MOI's list);
+# anything else (a ministry, a name not listed) gets gov- and 8 hex digits of its name's SHA-256.
+LOCAL = {
+    "臺北市": "taipei", "新北市": "new-taipei", "桃園市": "taoyuan", "臺中市": "taichung", "臺南市": "tainan",
+    "高雄市": "kaohsiung", "基隆市": "keelung", "新竹市": "hsinchu-city", "嘉義市": "chiayi-city",
+    "新竹縣": "hsinchu-county", "苗栗縣": "miaoli", "彰化縣": "changhua", "南投縣": "nantou", "雲林縣": "yunlin",
+    "嘉義縣": "chiayi-county", "屏東縣": "pingtung", "宜蘭縣": "yilan", "花蓮縣": "hualien", "臺東縣": "taitung",
+    "澎湖縣": "penghu", "金門縣": "kinmen", "連江縣": "lienchiang",
+}
+
+
+def government_slug(name: str) -> str:
+    """An ASCII slug for a government's name that never changes while the name does not:
+    高雄市政府 -> kaohsiung, 澎湖縣政府 -> penghu, 交通部 -> gov-1a2b3c4d."""
+    place = re.sub(r"(政府|議會)$", "", name).replace("台", "臺")
+    if place in LOCAL:
+        return LOCAL[place]
+    return "gov-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
