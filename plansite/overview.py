@@ -282,9 +282,10 @@ def pillar_years(fig_id: str, agency: Agency, links: Links) -> tuple[Matrix | No
     Returns the figure (None without plans) and a note saying what is compared."""
     if not agency.plans:
         return None, ""
-    latest = agency.plans[0]                       # agency.plans is newest first
+    newest = sorted(agency.plans, key=lambda p: p.year, reverse=True)
+    latest = newest[0]
     fw = latest.framework
-    previous = agency.plans[1] if len(agency.plans) > 1 else None
+    previous = newest[1] if len(newest) > 1 else None
     note = ""
     if previous is None:
         note = f"本機關目前只有 {latest.year} 年度的計畫，尚無前一年度可以比較。"

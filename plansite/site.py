@@ -570,7 +570,7 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
     for (government, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         entries[government].append((year, government_overview_url(government, year), len(members)))
     entry_list = [OverviewEntry(gov, tuple(years)) for gov, years in sorted(entries.items())]
-    latest = [agency.plans[0] for agency in agencies if agency.plans]
+    latest = [max(agency.plans, key=lambda p: p.year) for agency in agencies if agency.plans]
     site_labels = {id(p): (f"{p.agency.full_name}（{p.year} 年）", f"{p.agency.name} {p.year}年") for p in latest}
     crumb = ("統計概覽", OVERVIEW)
     out = [Page("overview", OVERVIEW, "統計概覽", [home],
@@ -591,7 +591,7 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
             figure, note = overview_mod.pillar_years("agency-pillars", agency, OVERVIEW_LINKS)
             page.data["pillar_years"] = Chart(figure, svgchart.draw(figure)) if figure else None
             page.data["pillar_years_note"] = note
-            year = agency.plans[0].year if agency.plans else 0
+            year = max((p.year for p in agency.plans), default=0)
             page.data["overview_link"] = ((f"{agency.government} {year} 年度統計概覽",
                                            government_overview_url(agency.government, year)) if agency.plans else None)
     return out

@@ -125,6 +125,13 @@ def _n(number: float) -> str:
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
+def _resize(svg: ET.Element, width: float, height: float) -> None:
+    w, h = round(width), round(height)
+    svg.set("viewBox", f"0 0 {w} {h}")
+    svg.set("width", str(w))
+    svg.set("height", str(h))
+
+
 def _markup(svg: ET.Element) -> markupsafe.Markup:
     return markupsafe.Markup(ET.tostring(svg, encoding="unicode"))
 
@@ -174,7 +181,7 @@ def _stacked(m: Matrix) -> markupsafe.Markup:
     """A bar per row split by status, each part patterned, and the counts written under the bar."""
     kinds = [STATUS_PATTERNS.get(c.key, "solid") for c in m.columns]
     plan = _stacked_layout(m)
-    svg = _root(m, plan["height"])
+    svg = _root(m, 0)                   # sized once drawn
     _patterns(svg, m.id, kinds)
     y = _legend(svg, m.id, [(c.key, k) for c, k in zip(m.columns, kinds)], PAD)
     biggest = max((r.total for r in m.rows), default=0) or 1
@@ -195,13 +202,13 @@ def _stacked(m: Matrix) -> markupsafe.Markup:
                 lx += _labelled(svg, lx, y, f"{col.key} ", cell.value, " 項", row.label, col.key) + 16
             y += 20
         y += 10
+    _resize(svg, WIDTH, y + PAD)
     return _markup(svg)
 
 
 def _stacked_layout(m: Matrix) -> dict:
-    """The label lines under each stacked bar (wrapped to the width) and the chart's height."""
+    """The label lines under each stacked bar, wrapped to the width."""
     rows = []
-    height = PAD + 30 + (24 if sum(22 + text_width(c.key) + 16 for c in m.columns) > WIDTH - PAD * 2 else 0)
     for row in m.rows:
         lines, line, used = [], [], 0.0
         for col, cell in zip(m.columns, row.cells):
@@ -213,8 +220,7 @@ def _stacked_layout(m: Matrix) -> dict:
             used += need
         lines.append(line)
         rows.append(lines)
-        height += 22 + 22 + 20 * len(lines) + 10
-    return {"rows": rows, "height": height + PAD}
+    return {"rows": rows}
 
 
 def _grouped(m: Matrix) -> markupsafe.Markup:

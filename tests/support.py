@@ -21,6 +21,8 @@ PAGE_KINDS = {
     "framework": "frameworks/six-pillars/index.html",
     "pillar": "frameworks/six-pillars/3/index.html",
     "sub-item": "frameworks/six-pillars/3-2/index.html",
+    "overview": "overview/index.html",
+    "overview-government": "overview/kaohsiung/114/index.html",
     "search": "search/index.html",
     "sitemap": "sitemap/index.html",
     "accessibility": "accessibility/index.html",

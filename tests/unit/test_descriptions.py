@@ -19,7 +19,7 @@ def model():
 def test_every_page_has_a_short_plain_description(model):
     kinds = {page.kind for page in model.pages}
     assert kinds >= {"home", "agencies", "years", "frameworks", "framework", "search", "sitemap", "accessibility",
-                     "privacy", "opendata", "notfound", "agency", "plan", "unit", "pillar"}
+                     "privacy", "opendata", "notfound", "agency", "plan", "unit", "pillar", "overview"}
     for page in model.pages:
         text = page.description
         assert text, page.url

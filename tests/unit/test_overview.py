@@ -1,0 +1,417 @@
+"""Overview pages (issue 15): every figure recomputed here from the plan files themselves (YAML read
+directly, not through plansite's loader or plansite/overview.py) and compared with the numbers in
+the built page's table and in its SVG chart; a chart without its table, or a table that disagrees
+with its chart, fails (check_figures, proven on deliberately broken pages)."""
+from __future__ import annotations
+
+import collections
+import hashlib
+import pathlib
+import re
+
+import lxml.html
+import pytest
+import yaml
+
+from plansite import overview, pipeline
+from plansite.config import load_config
+from support import FIXTURES, REPO, make_project, seed_config
+
+STATUSES = ("完成", "部分完成", "未完成", "持續辦理")
+CJK = "一二三四五六七八九十"
+
+
+# ---- the plan data, read independently ---------------------------------------------------------
+
+def _framework_keys() -> dict[str, list[tuple[str, str]]]:
+    """framework id -> [(pillar code, column header)]: 構面一 for numbered pillars, the title otherwise."""
+    out = {}
+    for path in (REPO / "frameworks").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        level = data["levels"][0]
+        roots = [item for item in data["items"] if "." not in str(item["code"])]
+        out[data["id"]] = [(str(item["code"]), f"{level['name']}{CJK[i]}" if level["numbering"] != "none" else item["title"])
+                           for i, item in enumerate(roots)]
+        LABELS[data["id"]] = {str(item["code"]): (f"{CJK[i]}、" if level["numbering"] == "cjk" else "") + item["title"]
+                              for i, item in enumerate(roots)}
+    return out
+
+
+LABELS: dict[str, dict[str, str]] = {}     # framework id -> pillar code -> 一、完備基礎服務項目…
+FRAMEWORKS = _framework_keys()
+
+
+def _measures(content: dict):
+    """(pillar code, measure as a dict, its units after inheritance) for every measure under a pillar."""
+    def units(node, inherited):
+        return list(node["units"]) if isinstance(node, dict) and "units" in node else inherited
+
+    top = units(content, [])
+    for pillar in content.get("pillars", []):
+        p_units = units(pillar, top)
+        for item in pillar.get("items", []):
+            i_units = units(item, p_units)
+            groups = item.get("groups") or [{"measures": item.get("measures", [])}]
+            for group in groups:
+                g_units = units(group, i_units)
+                for measure in group.get("measures", []):
+                    m = measure if isinstance(measure, dict) else {"text": measure}
+                    yield str(pillar["code"]), m, units(m, g_units)
+
+
+def read_plans(plans_dir: pathlib.Path) -> list[dict]:
+    out = []
+    for agency_dir in sorted(p for p in plans_dir.iterdir() if p.is_dir()):
+        agency = yaml.safe_load((agency_dir / "agency.yaml").read_text(encoding="utf-8"))
+        for path in sorted(agency_dir.glob("[0-9]*.yaml")):
+            plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if plan.get("draft"):
+                continue
+            out.append({"slug": agency_dir.name, "name": agency["name"], "full_name": agency["full_name"],
+                        "government": agency["government"], "year": int(plan["year"]),
+                        "framework": plan["framework"], "measures": list(_measures(plan["content"]))})
+    return out
+
+
+def latest_per_agency(plans: list[dict]) -> list[dict]:
+    best: dict[str, dict] = {}
+    for plan in plans:
+        if plan["slug"] not in best or plan["year"] > best[plan["slug"]]["year"]:
+            best[plan["slug"]] = plan
+    return list(best.values())
+
+
+def heat_expected(plans: list[dict], row_label) -> dict[str, dict[tuple[str, str], int]]:
+    """figure id -> {(row header, column header): measures} for each framework the plans use."""
+    out: dict[str, dict] = {}
+    for plan in plans:
+        counts = collections.Counter(code for code, _m, _u in plan["measures"])
+        figure = out.setdefault(f"heat-{plan['framework']}", {})
+        for code, key in FRAMEWORKS[plan["framework"]]:
+            figure[(row_label(plan), key)] = counts.get(code, 0)
+    return out
+
+
+def units_expected(plans: list[dict]) -> dict[str, int]:
+    counts: collections.Counter = collections.Counter()
+    for plan in plans:
+        for _code, _m, units in plan["measures"]:
+            for unit in units:
+                counts[plan["full_name"] if unit == plan["name"] else plan["full_name"] + unit] += 1
+    return dict(counts)
+
+
+def deadlines_expected(plans: list[dict]) -> dict[str, int]:
+    counts: collections.Counter = collections.Counter()
+    for plan in plans:
+        for _code, m, _u in plan["measures"]:
+            found = re.match(r"(\d+)/(\d+)/", str(m.get("deadline", "")))
+            if found:
+                counts[f"{int(found.group(1))}年{int(found.group(2))}月"] += 1
+    return dict(counts)
+
+
+def status_expected(plans: list[dict], by: str, row_label) -> dict[tuple[str, str], int]:
+    """Measures per status (and 未填報) per plan (`by` = plan) or per pillar header (`by` = pillar)."""
+    out: collections.Counter = collections.Counter()
+    reporting = [p for p in plans if any(m.get("status") or m.get("result") for _c, m, _u in p["measures"])]
+    for plan in reporting:
+        keys = LABELS[plan["framework"]]
+        for code, m, _u in plan["measures"]:
+            row = row_label(plan) if by == "plan" else keys[code]
+            out[(row, m.get("status") or "未填報")] += 1
+        if by == "pillar":
+            for key in keys.values():
+                for status in (*STATUSES, "未填報"):
+                    out[(key, status)] += 0
+        else:
+            for status in (*STATUSES, "未填報"):
+                out[(row_label(plan), status)] += 0
+    return dict(out)
+
+
+def government_slug(name: str) -> str:
+    known = {"高雄市政府": "kaohsiung", "澎湖縣政府": "penghu"}
+    return known.get(name) or "gov-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
+# ---- reading a built page ----------------------------------------------------------------------
+
+def _int(text: str) -> int:
+    return int(text.strip())
+
+
+def figures(html: str) -> tuple[dict, dict, dict]:
+    """(tables, charts, docs): per data-figure id, {(row header, column header): number} from the
+    table and from the chart's value labels."""
+    doc = lxml.html.fromstring(html)
+    tables, charts = {}, {}
+    for table in doc.xpath("//table[@data-figure]"):
+        heads = [th.text_content().strip() for th in table.xpath("./thead/tr/th")]
+        values = {}
+        for tr in table.xpath("./tbody/tr"):
+            row = tr.xpath("./th")[0].text_content().strip()
+            for col, td in zip(heads[1:], tr.xpath("./td")):
+                if col not in ("合計", "計畫"):
+                    values[(row, col)] = _int(td.text_content())
+        tables[table.get("data-figure")] = values
+    for svg in doc.xpath("//svg[@data-figure]"):
+        charts[svg.get("data-figure")] = {(el.get("data-row"), el.get("data-col")): _int(el.text_content())
+                                          for el in svg.xpath(".//*[contains(@class, 'ps-chart__value')]")}
+    return tables, charts, doc
+
+
+def check_figures(html: str) -> list[str]:
+    """Every chart has its table with the same numbers (and the reverse), a title and a description;
+    every table a caption and scoped headers."""
+    tables, charts, doc = figures(html)
+    problems = [f"{fid}: chart without its table" for fid in charts if fid not in tables]
+    problems += [f"{fid}: table without its chart" for fid in tables if fid not in charts]
+    for fid in set(tables) & set(charts):
+        if tables[fid] != charts[fid]:
+            diff = {k: (tables[fid].get(k), charts[fid].get(k)) for k in set(tables[fid]) | set(charts[fid])
+                    if tables[fid].get(k) != charts[fid].get(k)}
+            problems.append(f"{fid}: table and chart disagree (table, chart): {diff}")
+        if not tables[fid]:
+            problems.append(f"{fid}: no numbers")
+    for svg in doc.xpath("//svg[@data-figure]"):
+        ids = (svg.get("aria-labelledby") or "").split()
+        named = [svg.xpath(f".//*[@id='{i}']") for i in ids]
+        if svg.get("role") != "img" or len(ids) != 2 or not all(named) \
+                or [n[0].tag for n in named] != ["title", "desc"] or not all(n[0].text_content().strip() for n in named):
+            problems.append(f"{svg.get('data-figure')}: chart not named by its <title> and <desc>")
+        if svg.xpath(".//@style") or svg.get("style"):
+            problems.append(f"{svg.get('data-figure')}: style attribute (blocked by the Content-Security-Policy)")
+    for table in doc.xpath("//table[@data-figure]"):
+        if not table.xpath("./caption") or any(not th.get("scope") for th in table.xpath(".//th")):
+            problems.append(f"{table.get('data-figure')}: table without caption or scoped headers")
+    return problems
+
+
+# ---- the sites ---------------------------------------------------------------------------------
+
+def _build(config_path: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
+    config = load_config(config_path).with_overrides(**{"paths.output": str(out)})
+    report = pipeline.build(config, qr=False, pdf=False, jobs=1)
+    assert not report.problems.errors, report.problems
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory) -> pathlib.Path:
+    root = tmp_path_factory.mktemp("overview-seed")
+    return _build(seed_config(root), root / "_site")
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory) -> pathlib.Path:
+    """Plans with results, deadlines in several months and two years of one agency."""
+    root = tmp_path_factory.mktemp("overview-shapes")
+    project = make_project(root, plans_from=FIXTURES / "shapes" / "plans")
+    return _build(project / "site.toml", root / "_site")
+
+
+def page(site: pathlib.Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+SEED_PLANS = read_plans(REPO / "plans")
+SHAPE_PLANS = read_plans(FIXTURES / "shapes" / "plans")
+
+
+def site_label(plan: dict) -> str:
+    return f"{plan['full_name']}（{plan['year']} 年）"
+
+
+def gov_pages(plans: list[dict]) -> dict[str, list[dict]]:
+    out = collections.defaultdict(list)
+    for plan in plans:
+        out[f"overview/{government_slug(plan['government'])}/{plan['year']}/"].append(plan)
+    return dict(out)
+
+
+# ---- the figures against the plan data ---------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_site_overview_heat_tables_count_each_agencys_latest_plan(which, request):
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    tables, charts, _ = figures(page(site, "overview"))
+    expected = heat_expected(latest_per_agency(plans), site_label)
+    assert expected
+    for fid, numbers in expected.items():
+        assert tables[fid] == numbers, fid
+        assert charts[fid] == numbers, fid
+    assert not [f for f in tables if f.startswith("heat-") and f not in expected]   # one table per framework used
+
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_every_government_and_year_has_an_overview_with_its_own_plans(which, request):
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    pages = gov_pages(plans)
+    built = sorted(p.parent.relative_to(site).as_posix() + "/" for p in (site / "overview").glob("*/*/index.html"))
+    assert built == sorted(pages)
+    for url, members in pages.items():
+        tables, charts, doc = figures(page(site, url))
+        expected = heat_expected(members, lambda p: p["full_name"])
+        for fid, numbers in expected.items():
+            assert tables[fid] == numbers == charts[fid], (url, fid)
+        totals = doc.xpath(f"//table[@data-figure='{next(iter(expected))}']/tfoot//td")
+        assert _int(totals[-1].text_content()) == sum(next(iter(expected.values())).values())
+
+
+def test_seed_urls_and_the_pillar_figure_of_each_scope():
+    assert sorted(gov_pages(SEED_PLANS)) == ["overview/kaohsiung/110/", "overview/kaohsiung/113/",
+                                              "overview/kaohsiung/114/", "overview/penghu/107/"]
+
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_busiest_units_are_the_units_with_most_measures(which, request):
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    for url, members in {"overview/": latest_per_agency(plans), **gov_pages(plans)}.items():
+        tables, charts, _ = figures(page(site, url))
+        counts = units_expected(members)
+        shown = {row: n for (row, _col), n in tables["units"].items()}
+        assert len(shown) == min(10, len(counts)), url
+        assert all(counts[row] == n for row, n in shown.items()), url
+        assert sorted(shown.values(), reverse=True) == sorted(counts.values(), reverse=True)[:10], url
+        assert charts["units"] == tables["units"]
+
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_deadlines_by_month(which, request):
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    for url, members in {"overview/": latest_per_agency(plans), **gov_pages(plans)}.items():
+        tables, charts, _ = figures(page(site, url))
+        expected = deadlines_expected(members)
+        if not expected:
+            assert "deadlines" not in tables and "deadlines" not in charts, url
+            continue
+        assert {row: n for (row, _c), n in tables["deadlines"].items()} == expected, url
+        assert charts["deadlines"] == tables["deadlines"]
+    if which == "seed":
+        assert deadlines_expected(SEED_PLANS) == {"107年12月": 92}
+
+
+def test_results_by_status_per_pillar_and_per_agency(shapes):
+    reported = 0
+    for url, members in {"overview/": latest_per_agency(SHAPE_PLANS), **gov_pages(SHAPE_PLANS)}.items():
+        tables, charts, _ = figures(page(shapes, url))
+        per_plan = status_expected(members, "plan", site_label if url == "overview/" else lambda p: p["full_name"])
+        per_pillar = status_expected(members, "pillar", None)
+        if not per_plan:
+            assert "status-plans" not in tables, url
+            continue
+        assert tables["status-plans"] == per_plan == charts["status-plans"], url
+        assert tables["status-six-pillars"] == per_pillar == charts["status-six-pillars"], url
+        reported += sum(per_plan.values())
+    assert reported > 0
+
+
+def test_seed_plans_carry_no_results_so_no_status_figure(seed):
+    tables, _, _ = figures(page(seed, "overview"))
+    assert not [f for f in tables if f.startswith("status-")]
+
+
+def test_agency_page_compares_its_pillars_with_last_year(shapes, seed):
+    tables, charts, doc = figures(page(shapes, "agencies/three-columns"))
+    plans = sorted((p for p in SHAPE_PLANS if p["slug"] == "three-columns"), key=lambda p: p["year"])
+    assert [p["year"] for p in plans] == [113, 114]
+    expected = {}
+    for plan in plans:
+        counts = collections.Counter(code for code, _m, _u in plan["measures"])
+        for code, key in FRAMEWORKS[plan["framework"]]:
+            label = doc.xpath(f"//table[@data-figure='agency-pillars']/tbody/tr[{int(code)}]/th")[0].text_content().strip()
+            assert label.startswith(CJK[int(code) - 1] + "、")
+            expected[(label, f"{plan['year']}年")] = counts.get(code, 0)
+    assert tables["agency-pillars"] == expected == charts["agency-pillars"]
+    heads = [th.text_content().strip() for th in doc.xpath("//table[@data-figure='agency-pillars']/thead//th")]
+    assert heads == ["構面", "113年", "114年"]                       # oldest first, no sum across years
+    assert "overview/gov-" in lxml.html.tostring(doc, encoding="unicode")
+    # one year only: the same figure with one column, and a note saying there is nothing to compare yet
+    text = page(seed, "agencies/kaohsiung-jiasian-district")
+    tables, charts, _ = figures(text)
+    assert set(col for _row, col in tables["agency-pillars"]) == {"114年"}
+    assert "尚無前一年度可以比較" in text
+    assert tables["agency-pillars"] == charts["agency-pillars"]
+
+
+def test_every_figure_on_every_overview_and_agency_page_has_a_matching_table(seed, shapes):
+    checked = 0
+    for site in (seed, shapes):
+        for path in sorted([*(site / "overview").rglob("index.html"), *(site / "agencies").glob("*/index.html")]):
+            text = path.read_text(encoding="utf-8")
+            assert check_figures(text) == [], path
+            checked += len(figures(text)[0])
+    assert checked >= 25
+
+
+def test_every_number_links_to_the_measures_behind_it(seed):
+    doc = lxml.html.fromstring(page(seed, "overview/kaohsiung/114"))
+    cells = doc.xpath("//table[@data-figure='heat-six-pillars']/tbody//td[contains(@class, 'ps-heat')]")
+    linked = [td for td in cells if td.text_content().strip() != "0"]
+    assert linked and all(td.xpath("./a/@href")[0].endswith(("index.html#p1", "index.html#p2", "index.html#p3",
+                                                               "index.html#p4", "index.html#p5", "index.html#p6"))
+                          for td in linked)
+    rows = doc.xpath("//table[@data-figure='units']/tbody/tr/th/a/@href")
+    assert rows and all("/units/" in href for href in rows)
+    heads = doc.xpath("//table[@data-figure='heat-six-pillars']/thead//a/@href")
+    assert heads == [f"../../../frameworks/six-pillars/{n}/index.html" for n in range(1, 7)]
+
+
+# ---- the check itself fails on a broken page ---------------------------------------------------
+
+def test_a_chart_without_its_table_or_disagreeing_with_it_fails(seed):
+    good = page(seed, "overview")
+    assert check_figures(good) == []
+    # the units table removed: its chart stands alone
+    start = good.index('<table class="ps-fields ps-figure-table" data-figure="units">')
+    no_table = good[:start] + good[good.index("</table>", start) + len("</table>"):]
+    assert check_figures(no_table) == ["units: chart without its table"]
+    # one number changed in the chart only
+    chart_value = re.search(r'(data-figure="heat-six-pillars".*?class="ps-chart__value"[^>]*>)(\d+)<', good, re.S)
+    wrong_chart = good[:chart_value.start(2)] + str(int(chart_value.group(2)) + 1) + good[chart_value.end(2):]
+    problems = check_figures(wrong_chart)
+    assert len(problems) == 1 and problems[0].startswith("heat-six-pillars: table and chart disagree")
+    # one number changed in the table only
+    start = good.index('<table class="ps-fields ps-figure-table" data-figure="deadlines">')
+    cell = re.compile(r'<td class="ps-num">(\d+)</td>').search(good, start)
+    wrong_table = good[:cell.start(1)] + "91" + good[cell.end(1):]
+    assert check_figures(wrong_table)[0].startswith("deadlines: table and chart disagree")
+    # a chart without its title and description
+    unnamed = good.replace('aria-labelledby="units-t units-d"', "", 1)
+    assert check_figures(unnamed) == ["units: chart not named by its <title> and <desc>"]
+    # and the tests comparing with the plan data would catch a page whose table and chart agree but are wrong
+    tables, _charts, _ = figures(good)
+    assert tables["deadlines"] == {("107年12月", "具體作法項數"): 92}
+
+
+# ---- smaller pieces ----------------------------------------------------------------------------
+
+def test_government_slugs_are_ascii_and_stable():
+    assert overview.government_slug("高雄市政府") == "kaohsiung"
+    assert overview.government_slug("台中市政府") == overview.government_slug("臺中市政府") == "taichung"
+    assert overview.government_slug("交通部") == "gov-" + hashlib.sha256("交通部".encode()).hexdigest()[:8]
+    assert overview.government_slug("交通部") != overview.government_slug("內政部")
+    assert all(re.fullmatch(r"[a-z0-9-]+", s) for s in overview.LOCAL.values())
+    assert len(set(overview.LOCAL.values())) == len(overview.LOCAL) == 22
+
+
+def test_deadline_months_as_plans_write_them():
+    assert overview.deadline_month("107/12/31") == (107, 12)
+    assert overview.deadline_month("114.6") == (114, 6)
+    assert overview.deadline_month("114年6月底") == (114, 6)
+    assert overview.deadline_month("114/13/01") is None
+    assert overview.deadline_month("年底前") is None
+
+
+def test_overview_pages_are_linked_from_the_header_home_and_sitemap(seed):
+    for url in ("", "sitemap", "agencies/kaohsiung-senior-center"):
+        doc = lxml.html.fromstring(page(seed, url) if url else (seed / "index.html").read_text(encoding="utf-8"))
+        assert any(href.endswith("overview/index.html") for href in doc.xpath("//header//a/@href")), url
+    home = lxml.html.fromstring((seed / "index.html").read_text(encoding="utf-8"))
+    assert any(href == "overview/index.html" for href in home.xpath("//main//a/@href"))
+    sitemap = page(seed, "sitemap")
+    for url in gov_pages(SEED_PLANS):
+        assert f'href="../{url}index.html"' in sitemap
+    locs = (seed / "sitemap.xml").read_text(encoding="utf-8")
+    assert "overview/penghu/107/" in locs and "overview/</loc>" in locs
