@@ -201,3 +201,76 @@ def test_plan_table_keeps_its_header_semantics_on_phones(browser, site_url, kind
     assert trees[375]["columnheader"] == trees[1280]["columnheader"] >= 4
     assert trees[375]["rowheader"] == trees[1280]["rowheader"] > 0
     assert trees[375]["cell"] > 0
+
+
+# ---- overview pages (issue 15): charts and their tables -----------------------------------------
+
+def _overview_pages(seed_site) -> list[str]:
+    """Every overview page and every agency page (each carries its own small chart)."""
+    pages = [p.relative_to(seed_site).as_posix() for p in sorted((seed_site / "overview").rglob("index.html"))]
+    pages += [p.relative_to(seed_site).as_posix() for p in sorted((seed_site / "agencies").glob("*/index.html"))]
+    return pages
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_overview_pages_axe_finds_no_violation(browser, site_url, seed_site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-TW")
+    page = context.new_page()
+    report = {}
+    pages = _overview_pages(seed_site)
+    assert len(pages) >= 10
+    for rel in pages:
+        page.goto(site_url + rel)
+        assert page.locator("svg[role=img][data-figure]").count() >= 1, rel
+        violations = tools.axe_violations(page)
+        if violations:
+            report[f"{rel} @ {width}px"] = violations
+    context.close()
+    assert not report, tools.format_axe_report(report)
+
+
+def test_overview_pages_pass_the_nu_checker_and_the_mark_markup_checks(seed_site):
+    from plansite import a11y
+
+    pages = _overview_pages(seed_site)
+    errors = tools.vnu_errors([seed_site / rel for rel in pages])
+    assert not errors, tools.format_vnu_errors(errors, root=seed_site)
+    findings = [f for rel in pages for f in a11y.check_page(rel, (seed_site / rel).read_text(encoding="utf-8"))]
+    assert not findings, "\n".join(findings)
+
+
+@pytest.mark.parametrize("css_width, scale", [(320, 1), (375, 1), (640, 2), (320, 4)],
+                         ids=["320px", "375px", "1280px-200%", "1280px-400%"])
+def test_overview_charts_reflow_without_scrolling_and_keep_targets_large(browser, site_url, seed_site, css_width, scale):
+    context = browser.new_context(viewport={"width": css_width, "height": 800}, device_scale_factor=scale)
+    page = context.new_page()
+    problems = []
+    for rel in _overview_pages(seed_site):
+        page.goto(site_url + rel)
+        extra = page.evaluate(OVERFLOW)
+        if extra > 0:
+            problems.append(f"{rel}: {extra}px wider than the window")
+        wide = page.evaluate("""() => [...document.querySelectorAll('svg[data-figure]')]
+            .filter(svg => svg.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map(svg => svg.dataset.figure)""")
+        problems += [f"{rel}: chart {fig} wider than the window" for fig in wide]
+        _count, small = wcag22.small_targets(page)
+        problems += [f"{rel}: {s}" for s in small]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_overview_charts_print_on_a4_with_their_tables(browser, site_url):
+    """Printed: every chart and table shows, within the A4 text width (about 186 mm at 96 dpi),
+    and the page keeps the colours of the charts (print-color-adjust: exact)."""
+    page = browser.new_page(viewport={"width": 700, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(site_url + PAGE_KINDS["overview"])
+    state = page.evaluate("""() => [...document.querySelectorAll('svg[data-figure]')].map(svg => ({
+        fig: svg.dataset.figure, width: svg.getBoundingClientRect().width,
+        shown: getComputedStyle(svg).display !== 'none' && svg.getBoundingClientRect().height > 0,
+        colours: getComputedStyle(svg).printColorAdjust,
+        table: !!document.querySelector(`table[data-figure="${svg.dataset.figure}"]`)}))""")
+    page.close()
+    assert state and all(s["shown"] and s["table"] and s["colours"] == "exact" for s in state), state
+    assert all(s["width"] <= 703 for s in state), state
