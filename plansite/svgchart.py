@@ -21,7 +21,7 @@ from .overview import Bars, Figure, Matrix
 
 FONT = 14
 PAD = 8
-WIDTH = 560
+WIDTH = 400            # the bar charts' width: about a phone's, so their text is not shrunk there
 INK = "#1b1b1b"             # text and outlines: 17:1 on white
 BRAND = "#0b4f6c"           # solid marks: 8.9:1 on white
 GREY = "#6b7280"            # heat-cell borders and the 未填報 stripes: 4.8:1 on white
@@ -139,27 +139,28 @@ def _markup(svg: ET.Element) -> markupsafe.Markup:
 # ---- the charts -------------------------------------------------------------------------------
 
 def _heat(m: Matrix) -> markupsafe.Markup:
-    """A grid: a row per plan, a column per pillar, each cell shaded by its count and showing it."""
-    label_w = min(max((text_width(r.short) for r in m.rows), default=0), 240) + 12
+    """A grid: a column per pillar, a row per plan with its name above its cells, each cell shaded by
+    its count and showing it. Names above rather than beside keep the grid narrow enough to read
+    on a phone without shrinking."""
     col_w = min(max(52, max((text_width(c.key) for c in m.columns), default=0) + 14), 76)
     heads = [_wrap(c.key, col_w - 6) for c in m.columns]         # a long header takes two lines
-    head_h, row_h = 12 + 18 * max((len(h) for h in heads), default=1), 32
-    width = PAD * 2 + label_w + col_w * len(m.columns)
-    svg = _root(m, PAD * 2 + head_h + row_h * len(m.rows), width)
-    top = PAD + head_h
+    head_h, name_h, row_h, gap = 12 + 18 * max((len(h) for h in heads), default=1), 20, 32, 8
+    width = max(PAD * 2 + col_w * len(m.columns), 320)
+    svg = _root(m, PAD * 2 + head_h + (name_h + row_h + gap) * len(m.rows), width)
     for i, lines in enumerate(heads):
         for n, line in enumerate(lines):
-            _text(svg, PAD + label_w + col_w * (i + 0.5), PAD + 20 + 18 * n, line, text_anchor="middle",
-                  font_weight="bold")
-    for r, row in enumerate(m.rows):
-        y = top + row_h * r
-        _text(svg, PAD, y + row_h / 2 + 5, fit(row.short, label_w - 8))
+            _text(svg, PAD + col_w * (i + 0.5), PAD + 20 + 18 * n, line, text_anchor="middle", font_weight="bold")
+    y = PAD + head_h
+    for row in m.rows:
+        _text(svg, PAD, y + 15, fit(row.short, width - PAD * 2))
+        y += name_h
         for i, (col, cell) in enumerate(zip(m.columns, row.cells)):
-            x = PAD + label_w + col_w * i
+            x = PAD + col_w * i
             ET.SubElement(svg, "rect", {"x": _n(x), "y": _n(y), "width": _n(col_w), "height": _n(row_h),
                                         "fill": HEAT_FILL[cell.level], "stroke": GREY})
             _value(svg, "text", cell.value, row.label, col.key, x=_n(x + col_w / 2), y=_n(y + row_h / 2 + 5),
                    text_anchor="middle", fill=HEAT_TEXT[cell.level])
+        y += row_h + gap
     return _markup(svg)
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = ["agencies/six-columns/114/", "agencies/six-columns/115/", "agencies/three-columns/114/",
          "agencies/three-columns/113/", "agencies/three-columns/114/compare/",
-         "agencies/six-columns/"]
+         "agencies/six-columns/", "agencies/three-columns/", "overview/"]   # overview: results by status
 
 
 @pytest.fixture(scope="module")
