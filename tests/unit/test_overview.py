@@ -415,3 +415,30 @@ def test_overview_pages_are_linked_from_the_header_home_and_sitemap(seed):
         assert f'href="../{url}index.html"' in sitemap
     locs = (seed / "sitemap.xml").read_text(encoding="utf-8")
     assert "overview/penghu/107/" in locs and "overview/</loc>" in locs
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_chart_colours_meet_contrast():
+    """Text 4.5:1 on every fill it is drawn on; marks and outlines 3:1 against the white page."""
+    from plansite import svgchart
+
+    for fill, text in zip(svgchart.HEAT_FILL, svgchart.HEAT_TEXT):
+        assert _contrast(fill, text) >= 4.5, (fill, text)
+    for mark in (svgchart.BRAND, svgchart.GREY, svgchart.INK):
+        assert _contrast(mark, "#ffffff") >= 3, mark
+    assert _contrast(svgchart.INK, "#ffffff") >= 4.5     # labels and numbers outside the marks
+
+
+def test_charts_need_no_style_attribute_so_the_policy_stays_strict(seed):
+    """The charts use SVG presentation attributes only: no style="" the Content-Security-Policy would block."""
+    text = page(seed, "overview")
+    assert ' style="' not in text[text.index("<main"):]
+    assert "unsafe-inline" not in text
