@@ -152,7 +152,6 @@ def heat_table(fig_id: str, fw: Framework, plans: list[Plan], labels: dict[int, 
 def top_units(fig_id: str, plans: list[Plan], links: Links, full_names: bool, limit: int = TOP_UNITS) -> Bars | None:
     """The units responsible for the most measures across `plans`, most first; None when no plan names units."""
     counts: dict[tuple[str, int], int] = defaultdict(int)
-    where: dict[tuple[str, int], dict[int, Plan]] = defaultdict(dict)
     units: dict[tuple[str, int], tuple[Agency, Unit]] = {}
     for plan in plans:
         agency = plan.agency
@@ -160,7 +159,6 @@ def top_units(fig_id: str, plans: list[Plan], links: Links, full_names: bool, li
             for unit in measure.units:
                 key = (agency.full_name, agency.units.index(unit))
                 counts[key] += 1
-                where[key][plan.year] = plan
                 units[key] = (agency, unit)
     if not counts:
         return None
