@@ -67,10 +67,11 @@ def page_downloads(listing: dict[str, list[Download]], url: str) -> list[Downloa
 
 
 def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: bool = True, jobs: int = 1,
-                 cache: bool = False) -> tuple[list[OutFile], dict[str, list[Download]]]:
+                 cache: bool = False, known_qr: dict | None = None) -> tuple[list[OutFile], dict[str, list[Download]]]:
     """downloads=False (the preview) leaves out the data files, which are slow to make.
     Each plan's files and the QR images are made by `jobs` processes, in the same order; with
-    `cache`, those of unchanged plans and addresses come from <project>/.cache/downloads."""
+    `cache`, those of unchanged plans and addresses come from <project>/.cache/downloads; the preview
+    keeps its QR images in memory (`known_qr`, by page and address, left holding this build's)."""
     files: list[OutFile] = []
     listing: dict[str, list[Download]] = {}
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
@@ -95,10 +96,20 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
         add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", schema_bytes)
     if with_qr:
         coded = [page for page in model.pages if qr_base(page) is not None]
-        for key, made in parallel.run_chunked(_qr_files, (coded, config.base_url, store), len(coded), jobs):
-            used.add(key)
+        known = {} if known_qr is None else known_qr
+        wanted = [(page.url, qr_base(page), config.base_url + page.url) for page in coded]
+        todo = [page for page, key in zip(coded, wanted) if key not in known]
+        for page, found in zip(todo, parallel.run_chunked(_qr_files, (todo, config.base_url, store), len(todo), jobs)):
+            known[(page.url, qr_base(page), config.base_url + page.url)] = found
+        for key in wanted:
+            store_key, made = known[key]
+            used.add(store_key)
             for entry in made:
                 add(*entry)
+        if known_qr is not None:
+            kept = {key: known[key] for key in wanted}
+            known_qr.clear()
+            known_qr.update(kept)
     if store is not None:
         store.prune(used)
     return files, listing

@@ -124,11 +124,28 @@ def _norm(text: str) -> str:
     return re.sub(r"\d{2,3}年", "N年", re.sub(r"\s+", "", text or ""))
 
 
-def diff_all(pairs: list[tuple[Plan, Plan]], jobs: int = 1) -> list[PlanDiff]:
+def diff_all(pairs: list[tuple[Plan, Plan]], jobs: int = 1, known: dict | None = None) -> list[PlanDiff]:
     """diff_plans of each (older, newer) pair, by `jobs` processes. Workers send back positions, not
-    measures, so every diff holds this process's own Measure objects, as diff_plans would."""
-    compact = parallel.run_chunked(_compact_diffs, pairs, len(pairs), jobs)
+    measures, so every diff holds this process's own Measure objects, as diff_plans would.
+
+    `known` (the preview's, kept between rebuilds) holds those positions by the texts of the two plans
+    and their frameworks, which are all a comparison reads: only pairs with an edited file are compared
+    again; it is left holding this build's pairs only."""
+    if known is None:
+        compact = parallel.run_chunked(_compact_diffs, pairs, len(pairs), jobs)
+    else:
+        keys = [_pair_key(old, new) for old, new in pairs]
+        todo = sorted({key: i for i, key in reversed(list(enumerate(keys))) if key not in known}.values())
+        made = parallel.run_chunked(_compact_diffs, [pairs[i] for i in todo], len(todo), jobs)
+        found = {**known, **{keys[i]: m for i, m in zip(todo, made)}}
+        known.clear()
+        known.update((key, found[key]) for key in keys)
+        compact = [found[key] for key in keys]
     return [_expand(old, new, found) for (old, new), found in zip(pairs, compact)]
+
+
+def _pair_key(old: Plan, new: Plan) -> tuple[str, ...]:
+    return (old.digest, old.framework.digest, new.digest, new.framework.digest)
 
 
 def _measure_list(plan: Plan) -> list[Measure]:

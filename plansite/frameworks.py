@@ -51,7 +51,7 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
         out[data["id"]] = Framework(
             id=data["id"], name=data["name"], description=data.get("description", ""), levels=levels,
             measure_numbering=data["measure_numbering"], columns=dict(data["columns"]),
-            roots=roots, nodes=nodes, path=path)
+            roots=roots, nodes=nodes, path=path, digest=doc.digest)
     if not out and not problems.errors:
         problems.error(Pos(directory), "找不到任何計畫架構檔（frameworks/*.yaml）。",
                        "請確認 site.toml 的 paths.frameworks 指向架構目錄。 No framework files found.")

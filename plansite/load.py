@@ -174,7 +174,7 @@ def _load_agency(directory: pathlib.Path, problems: Problems, cache: dict | None
             problems.warn(where, f"上級機關「{name}」重複列出。", "每一層只列一次，由上而下排列。")
     return Agency(slug=directory.name, name=data["name"], full_name=data["full_name"],
                   government=data["government"], parents=parents,
-                  contact=_contact(data.get("contact", {})), units=units, path=path)
+                  contact=_contact(data.get("contact", {})), units=units, path=path, digest=doc.digest)
 
 
 CONTACT_KEYS = ("address", "phone", "fax", "email", "website", "hours")
@@ -465,6 +465,7 @@ def _load_plan(path: pathlib.Path, agency: Agency, frameworks: dict[str, Framewo
     plan = _PlanReader(doc, agency, framework, problems).read()
     if len(problems.errors) > before or not ok:
         return None
+    plan.digest = doc.digest
     lint.number_plan(plan)
     lint.check_columns(plan, doc, problems)
     lint.check_plan(plan, doc, problems)

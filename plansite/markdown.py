@@ -55,6 +55,7 @@ def md_to_html(text: str) -> Markup:
     return Markup(_parser().render(text))
 
 
+@lru_cache(maxsize=65536)  # plans repeat wording, and the preview reads every plan again on each edit
 def plain_text(text: str) -> str:
     """The text of a Markdown field without markup, for search and CSV."""
     lines = _simple_lines(text or "")

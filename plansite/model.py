@@ -43,6 +43,7 @@ class Framework:
     roots: list[FrameworkNode]
     nodes: dict[str, FrameworkNode]  # by code
     path: pathlib.Path
+    digest: str = field(default="", repr=False, compare=False)   # of the file's text (Doc.digest)
 
 
 # ---- agencies -------------------------------------------------------------
@@ -74,6 +75,7 @@ class Agency:
     units: list[Unit]
     path: pathlib.Path
     plans: list["Plan"] = field(default_factory=list)  # filled by the site model, newest first
+    digest: str = field(default="", repr=False, compare=False)   # of agency.yaml's text (Doc.digest)
 
     def unit(self, name: str) -> Unit | None:
         return next((u for u in self.units if u.name == name), None)
@@ -251,6 +253,7 @@ class Plan:
     draft: bool = False
     approval: Approval | None = None
     unplaced: list[Unplaced] = field(default_factory=list)   # imported text still to be placed by the editor
+    digest: str = field(default="", repr=False, compare=False)   # of the plan file's text (Doc.digest)
 
     def column_title(self, key: str, default: str = "") -> str:
         return next((c.title for c in self.columns if c.key == key), default)

@@ -5,11 +5,16 @@ import errno
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import buildcache, frameworks, load, parallel, synonyms
 from .config import Config
 from .errors import BuildFailed, Pos, Problems, display_path, os_error_problem
+
+if TYPE_CHECKING:
+    from . import incremental, site
 
 
 @dataclass
@@ -20,6 +25,7 @@ class Report:
     seconds: float = 0.0
     content: "load.Content | None" = field(default=None, repr=False)
     drafts: list = field(default_factory=list)     # plans marked draft, left out of this build
+    finish: Callable[[], None] | None = field(default=None, repr=False)   # the preview's search index, after its pages
 
 
 def check(config: Config, cache: dict | None = None) -> Report:
@@ -59,14 +65,14 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     _check_publishing(config, report.problems, qr)
     if report.problems.errors or (strict and report.problems.warnings):
         raise BuildFailed(report.problems)
-    from . import write  # noqa: PLC0415 - only needed when building
+    from . import render, search, write  # noqa: PLC0415 - only needed when building
 
     content = report.content
     if not drafts:
         report.drafts = [p for p in content.plans if p.draft]
         content = content.without_drafts()
     try:
-        files = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs)
+        files, model = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs)
     except OSError as exc:   # e.g. a static file removed while the site was being built
         report.problems.add(os_error_problem(exc, "建置時無法讀取檔案",
                                              "請確認這個檔案存在而且可以讀取，然後重新建置；上一次建置的網站保持不變。"))
@@ -77,7 +83,12 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
         if cache is None:
             write.publish(out, files, static_dir=config.path("static"))
         else:  # the preview: rewrite only what changed since its last good build
-            cache["written"] = write.update(out, files, config.path("static"), cache.get("written"))
+            last = cache.get("written") or {}
+            # the search index comes after the pages (report.finish): until then the last one stays
+            kept = [render.OutFile(path, data) for path, data in last.items() if search.is_index_file(path)]
+            cache["written"] = write.update(out, files + kept, config.path("static"), last or None)
+            _memo(cache).settle()
+            report.finish = lambda: _finish_preview(config, model, out, files, cache)
     except OSError as exc:
         report.problems.add(os_error_problem(exc, f"無法寫入網站輸出資料夾「{display_path(out)}」", _write_hint(exc)))
         raise BuildFailed(report.problems) from None
@@ -105,24 +116,48 @@ def _chromium_identity(printing: bool) -> list:
     return [str(chromium), found.st_size, found.st_mtime_ns]
 
 
+def _memo(cache) -> "incremental.Memo":
+    from . import incremental  # noqa: PLC0415
+
+    return cache.setdefault("incremental", incremental.Memo())
+
+
+def _finish_preview(config: Config, model, out, files: list, cache) -> None:
+    """The preview's search index, written after its pages are shown (it is rebuilt whole: seconds at 1,000 plans)."""
+    from . import render, search, write  # noqa: PLC0415
+
+    index = [render.OutFile(path, data) for path, data in search.site_files(model, config).items()]
+    cache["written"] = write.update(out, files + index, config.path("static"), cache.get("written"))
+
+
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,
-                progress, jobs: int) -> list:
-    """Every output file in memory: downloads and QR codes, PDFs, pages and feeds."""
+                progress, jobs: int) -> tuple[list, "site.SiteModel"]:
+    """Every output file in memory: downloads and QR codes, PDFs, pages and feeds, and the site model.
+
+    The preview (`cache`) remakes only what its last build's files do not already hold
+    (plansite/incremental.py), and leaves the search index to `Report.finish`."""
     from . import assets, render, site  # noqa: PLC0415 - only needed when building
 
-    model = site.build_site(content, config, _a11y_record(config, problems), jobs=jobs)
+    memo = _memo(cache) if cache is not None else None
+    model = site.build_site(content, config, _a11y_record(config, problems), jobs=jobs,
+                            known_diffs=memo.diffs if memo else None)
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
     progress(f"產生下載檔與 QR Code（{len(model.plans)} 份計畫）… Making downloads")
     files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads,
-                                         jobs=jobs, cache=cache is None)   # the preview makes no downloads
+                                         jobs=jobs, cache=cache is None,   # the preview makes no downloads
+                                         known_qr=memo.qr if memo else None)
     if pdf and downloads:
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
         files += _print_plans(model, config, env, listing, problems, progress, jobs)
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
-    files += render.render_pages(model, config, env, listing, jobs=jobs) + render.render_feeds(model, config, env, listing)
-    return files
+    if memo is None:
+        files += render.render_pages(model, config, env, listing, jobs=jobs)
+    else:
+        files += memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs)
+    files += render.render_feeds(model, config, env, listing, search_index=memo is None)
+    return files, model
 
 
 def _write_hint(exc: OSError) -> str:

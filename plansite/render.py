@@ -94,12 +94,14 @@ def _relpath(target: str, base: str) -> str:
 
 
 def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
-                 kinds: tuple[str, ...] | None = None, absolute: bool = False, jobs: int = 1) -> list[OutFile]:
-    """Every page (or only those of `kinds`), with the downloads each one lists, by `jobs` processes.
+                 kinds: tuple[str, ...] | None = None, absolute: bool = False, jobs: int = 1,
+                 only: list[Page] | None = None) -> list[OutFile]:
+    """Every page (or only those of `kinds`, or the pages `only`), with the downloads each one lists,
+    by `jobs` processes.
 
     absolute=True writes every link as a canonical address: for pages printed to PDF, whose
     links must lead to the published site, not to the folder they were printed from."""
-    pages = [page for page in model.pages if kinds is None or page.kind in kinds]
+    pages = [page for page in (model.pages if only is None else only) if kinds is None or page.kind in kinds]
     state = (pages, model, config, env, listing, absolute)
     return [OutFile(path, data) for path, data in parallel.run_chunked(_render_some, state, len(pages), jobs)]
 
@@ -117,13 +119,15 @@ def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:
     return files
 
 
-def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict) -> list[OutFile]:
+def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
+                 search_index: bool = True) -> list[OutFile]:
     base_url = config.base_url
     ctx = {"site": model, "config": config, "base_url": base_url, "urls": model.urls, "listing": listing,
            "abs": lambda url: base_url + url, "pages": [p for p in model.pages if p.in_sitemap]}
     files = [OutFile(name, env.get_template(f"feeds/{name}").render(**ctx).encode("utf-8"))
              for name in ("sitemap.xml", "feed.xml", "robots.txt")]
-    files += [OutFile(path, data) for path, data in search.site_files(model, config).items()]
+    if search_index:
+        files += [OutFile(path, data) for path, data in search.site_files(model, config).items()]
     return files
 
 
@@ -163,5 +167,6 @@ def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolu
             "urls": model.urls, "inline_css": inline_css, "downloads": downloads, # the pages printed to PDF are input to Chromium, not published pages: no policy there (with one,
             # Chromium numbered the PDF's structure elements differently from run to run)
             "csp": "" if absolute else content_security_policy(inline_css),
-            "listing": listing, "qr_code": qr_code, **page.data}
+            "listing": listing, "qr_code": qr_code,
+            **{key: value.make() if isinstance(value, site_mod.Lazy) else value for key, value in page.data.items()}}
 

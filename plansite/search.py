@@ -403,6 +403,11 @@ def shown_docs(reader: Reader, meta_raw: dict, ids: list[int]) -> list[list[str]
 
 # ---- the build's entry point ------------------------------------------------------
 
+def is_index_file(path: str) -> bool:
+    """An output path `site_files` makes: search/meta.json and the shards under it (not the search page)."""
+    return path.startswith("search/") and path.endswith(".json")
+
+
 def site_files(model, config) -> dict[str, bytes]:
     """The index files for the site, with the synonym list site.toml names (paths.synonyms)."""
     from .errors import BuildFailed, Problems  # noqa: PLC0415

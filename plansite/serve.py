@@ -10,7 +10,9 @@
 - A failed rebuild keeps the last good build in the preview folder; the browser shows an error
   page (file:line:column, the line with a marker, the hint) until the file is fixed.
 - Parsed files are cached by modification time (PreviewCache), and preview skips the slow
-  downloads (PDF, ODT, ODS), so an edit to one plan shows in the browser well under a second.
+  downloads (PDF, ODT, ODS). A rebuild renders only the pages whose content changed and compares
+  only edited plans again (plansite/incremental.py); the search index is written when the search
+  page first asks for it after a rebuild (State.ready_search_index).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from typing import Any
 
 import jinja2
 
-from . import parallel, pipeline
+from . import parallel, pipeline, search
 from .errors import BuildFailed, ConfigError, Pos, Problems, display_path, os_error_problem
 
 LIVERELOAD_JS = b"""(function () {
@@ -56,6 +58,16 @@ class State:
         self.version = 0
         self.problems: Problems | None = None
         self.changed = threading.Condition()
+        self.building = threading.Lock()       # a rebuild, or the search index being written
+        self.search_index = None               # writes the last good build's search index, until it is asked for
+
+    def ready_search_index(self) -> None:
+        """The search index is written when a page first asks for it after a rebuild, not on every edit:
+        at 1,000 plans it takes seconds, and an editor checks a page far more often than searches."""
+        with self.building:
+            write, self.search_index = self.search_index, None
+            if write is not None:
+                write()
 
     def publish(self, problems: Problems | None) -> None:
         with self.changed:
@@ -72,43 +84,43 @@ class PreviewCache(MutableMapping):
     - `environment`: the one Jinja environment, so templates compile once;
     - `written`: what the preview folder holds after the last good build (path -> bytes), so a
       rebuild rewrites only the files that changed (write.update).
+    - `memo` (key "incremental"): the comparisons, QR images and page keys of the last build
+      (plansite/incremental.py Memo), so a rebuild re-renders only what an edit touched.
 
     The pipeline and the loaders take `cache: dict | None` and use it as a mapping (the keys
-    "jinja-environment", "written" and the parsed files' tuples), so this class is that mapping
+    "jinja-environment", "written", "incremental" and the parsed files' tuples), so this class is that mapping
     over the attributes; their signatures stay as they are. Keys it does not know are kept in
     `other`, so a new cache entry in the pipeline still works.
     """
 
-    ENVIRONMENT, WRITTEN = "jinja-environment", "written"
+    NAMED = {"jinja-environment": "environment", "written": "written", "incremental": "memo"}   # key -> attribute
 
     def __init__(self) -> None:
         self.parsed: dict[tuple, tuple] = {}
         self.environment: Any = None
         self.written: dict[str, bytes] | None = None
+        self.memo: Any = None
         self.other: dict[Any, Any] = {}
 
     def _named(self) -> dict[str, Any]:
-        return {key: value for key, value in ((self.ENVIRONMENT, self.environment), (self.WRITTEN, self.written))
-                if value is not None}
+        return {key: getattr(self, name) for key, name in self.NAMED.items() if getattr(self, name) is not None}
 
     def __getitem__(self, key):
-        if key == self.ENVIRONMENT or key == self.WRITTEN:
-            value = self.environment if key == self.ENVIRONMENT else self.written
+        if key in self.NAMED:
+            value = getattr(self, self.NAMED[key])
             if value is None:
                 raise KeyError(key)
             return value
         return (self.parsed if isinstance(key, tuple) else self.other)[key]
 
     def __setitem__(self, key, value) -> None:
-        if key == self.ENVIRONMENT:
-            self.environment = value
-        elif key == self.WRITTEN:
-            self.written = value
+        if key in self.NAMED:
+            setattr(self, self.NAMED[key], value)
         else:
             (self.parsed if isinstance(key, tuple) else self.other)[key] = value
 
     def __delitem__(self, key) -> None:
-        if key in (self.ENVIRONMENT, self.WRITTEN):
+        if key in self.NAMED:
             self[key]   # noqa: B018 - KeyError when not set, as a dict would
             self[key] = None
         else:
@@ -170,6 +182,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, "text/javascript; charset=utf-8", LIVERELOAD_JS)
         if path == "/__plansite/events":
             return self._events()
+        if search.is_index_file(path.lstrip("/")):
+            try:
+                self.state.ready_search_index()
+            except (BuildFailed, OSError) as exc:
+                print(f"無法產生預覽的搜尋索引：{exc}", file=sys.stderr, flush=True)
         problems = self.state.problems
         if problems is not None and (path.endswith("/") or path.endswith(".html")):
             return self._send(500, "text/html; charset=utf-8", error_page(self.env, problems, self.site_name))
@@ -214,6 +231,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def _rebuild(load_config, state: State, cache: PreviewCache, report_problems, jobs: int = 1) -> None:
+    with state.building:   # never while the search index is being written into the same folder
+        _rebuild_now(load_config, state, cache, report_problems, jobs)
+
+
+def _rebuild_now(load_config, state: State, cache: PreviewCache, report_problems, jobs: int) -> None:
     started = time.monotonic()
     try:
         config = load_config()   # site.toml is watched too
@@ -235,7 +257,10 @@ def _rebuild(load_config, state: State, cache: PreviewCache, report_problems, jo
         state.publish(exc.problems)
         return
     report_problems(report.problems)
-    print(f"已更新：{report.pages} 頁，{time.monotonic() - started:.2f} 秒。 Rebuilt.", flush=True)
+    state.search_index = report.finish   # written when the search page asks for it (State.ready_search_index)
+    memo = cache.get("incremental")
+    redone = f"（重新產生 {len(memo.rendered)} 頁）" if memo is not None else ""
+    print(f"已更新：{report.pages} 頁{redone}，{time.monotonic() - started:.2f} 秒。 Rebuilt.", flush=True)
     state.publish(None)
 
 

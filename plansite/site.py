@@ -28,6 +28,14 @@ FIELDS = (  # the open-data columns (plansite/downloads.py COLUMNS), described f
 )
 
 
+class Lazy:
+    """A page's value made when the page is rendered (render._context): the preview renders only the
+    pages an edit touches, so values only a template reads are not made for the others."""
+
+    def __init__(self, make) -> None:
+        self.make = make
+
+
 @dataclass
 class Page:
     kind: str                                  # template: templates/pages/<kind>.html
@@ -37,6 +45,9 @@ class Page:
     data: dict = field(default_factory=dict)
     description: str = ""
     in_sitemap: bool = True
+    # the content behind the page, for the preview's incremental rebuild (plansite/incremental.py):
+    # agencies, plans, frameworks or (plan, pillar or item); None: the page shows the whole site
+    sources: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def out_path(self) -> str:
@@ -195,9 +206,11 @@ class SiteModel:
     help_url: str = ""                         # 聯絡我們, in the same place on every page (WCAG 3.2.6); "" if none
 
 
-def build_site(content: Content, config: Config, a11y_check: dict | None = None, jobs: int = 1) -> SiteModel:
+def build_site(content: Content, config: Config, a11y_check: dict | None = None, jobs: int = 1,
+               known_diffs: dict | None = None) -> SiteModel:
     """The whole site; `a11y_check` is the last `check --a11y` record, for the 無障礙聲明 page.
-    The year-over-year comparisons are computed by `jobs` processes."""
+    The year-over-year comparisons are computed by `jobs` processes; the preview passes those it
+    made before (`known_diffs`, see compare.diff_all)."""
     plans = sorted(content.plans, key=lambda p: (-p.year, p.agency.full_name))
     agencies = sorted(content.agencies, key=lambda a: (a.government, a.full_name))
     by_gov: dict[str, list[Agency]] = defaultdict(list)
@@ -244,36 +257,39 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
     agencies_crumb = ("機關列表", "agencies/")
     pairs = [(max((p for p in agency.plans if p.year < plan.year), key=lambda p: p.year), plan)
              for agency in agencies for plan in agency.plans if any(p.year < plan.year for p in agency.plans)]
-    diffs = {id(new): diff for (_old, new), diff in zip(pairs, compare_mod.diff_all(pairs, jobs))}
+    diffs = {id(new): diff for (_old, new), diff in zip(pairs, compare_mod.diff_all(pairs, jobs, known_diffs))}
     for agency in agencies:
         above = [home, agencies_crumb, *org_crumbs[agency.slug]]   # 機關列表 › 交通部 › 民用航空局
         a_crumb = (agency.name, agency_url(agency))
         pages.append(Page("agency", agency_url(agency), agency.full_name, above,
-                          {"agency": agency, "units": _unit_summaries(agency), "org_rows": _org_rows(agency)},
-                          descriptions.agency(agency)))
+                          {"agency": agency, "units": Lazy(lambda agency=agency: _unit_summaries(agency)),
+                           "org_rows": _org_rows(agency)},
+                          descriptions.agency(agency), sources=(agency,)))
         for plan in agency.plans:
             older = [p for p in agency.plans if p.year < plan.year]
             newer = [p for p in agency.plans if p.year > plan.year]
             units = _plan_units(plan)
             pages.append(Page("plan", plan_url(plan), ("【草稿】" if plan.draft else "") + plan.full_title,
                               [*above, a_crumb], {
-                "plan": plan, "table": table_mod.build_table(plan), "anchor": MeasureAnchors(plan),
+                "plan": plan, "table": Lazy(lambda plan=plan: table_mod.build_table(plan)),
+                "anchor": Lazy(lambda plan=plan: MeasureAnchors(plan)),
                 "previous": older[0] if older else None, "next": newer[-1] if newer else None,
                 "units": units, "approval": plan.approval.lines if plan.approval else [],
-                "results": table_mod.results_summary(
-                    plan, lambda p: number_label(p.node.index, plan.framework.levels[0].numbering) + p.title),
-                "statuses": STATUSES}, descriptions.plan(plan, units), in_sitemap=not plan.draft))
+                "results": Lazy(lambda plan=plan: table_mod.results_summary(
+                    plan, lambda p: number_label(p.node.index, plan.framework.levels[0].numbering) + p.title)),
+                "statuses": STATUSES}, descriptions.plan(plan, units), in_sitemap=not plan.draft,
+                sources=(agency,)))
             if older:
                 diff = diffs[id(plan)]   # older[0] against plan
                 pages.append(Page("compare", compare_url(plan), f"{agency.full_name} {older[0].year}–{plan.year} 年計畫比較",
                                   [*above, a_crumb, (plan.title, plan_url(plan))],
-                                  {"diff": diff}, descriptions.compare(diff)))
+                                  {"diff": diff}, descriptions.compare(diff), sources=(agency,)))
         for unit in agency.units:
             unit_years = _unit_measures(agency, unit)
             pages.append(Page("unit", unit_url(agency, unit), f"{agency.full_name}{unit.name}",
                               [*above, a_crumb],
                               {"agency": agency, "unit": unit, "years": unit_years},
-                              descriptions.unit(agency, unit, unit_years)))
+                              descriptions.unit(agency, unit, unit_years), sources=(agency,)))
     fw_crumb = (terms.title, "frameworks/")
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
@@ -285,12 +301,14 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
             answers = _answers(fw_plans, root)
             pages.append(Page("pillar", node_url(fw, root), _node_label(fw, root), [home, fw_crumb,
                               (fw.name, framework_url(fw))], {"framework": fw, "node": root, "answers": answers},
-                              descriptions.node(fw, root, _node_label(fw, root), answers)))
+                              descriptions.node(fw, root, _node_label(fw, root), answers),
+                              sources=_answer_sources(fw, answers)))
             for child in root.children:
                 answers = _answers(fw_plans, child)
                 pages.append(Page("pillar", node_url(fw, child), _node_label(fw, child), [home, fw_crumb,
                                   (fw.name, framework_url(fw)), r_crumb], {"framework": fw, "node": child,
-                                  "answers": answers}, descriptions.node(fw, child, _node_label(fw, child), answers)))
+                                  "answers": answers}, descriptions.node(fw, child, _node_label(fw, child), answers),
+                                  sources=_answer_sources(fw, answers)))
     pages += overview_pages(plans, agencies, fws, pages, home)   # statistics and charts (issue 15)
     return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, org=org,
                      agency_summary=_agency_summary(org, len(agencies)), years=years,
@@ -475,7 +493,7 @@ def _unit_measures(agency: Agency, unit: Unit):
             items = []
             for item in pillar.items:
                 for group in item.groups:
-                    mine = [m for m in group.measures if unit in m.units]
+                    mine = [m for m in group.measures if any(u is unit for u in m.units)]
                     if mine:
                         items.append((item, group, mine))
             if items:
@@ -484,6 +502,11 @@ def _unit_measures(agency: Agency, unit: Unit):
         if pillars or opening:
             out.append((plan, opening, pillars))
     return out
+
+
+def _answer_sources(fw: Framework, answers) -> tuple:
+    """What a pillar page shows: its framework, and each plan's pillar or item that answers it."""
+    return (fw, *((plan, part) for _year, entries in answers for plan, part in entries))
 
 
 def _answers(plans: list[Plan], node: FrameworkNode):

@@ -9,6 +9,8 @@ gets exactly the type the schema asks for or a clear error.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import pathlib
 import re
 from dataclasses import dataclass, field
@@ -48,6 +50,11 @@ class Doc:
     def key(self, path: PathKey) -> Pos:
         """Where the key naming `path` starts; the value's place for list items."""
         return self.key_pos.get(tuple(path)) or self.pos(path)
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A fingerprint of the file's text: the preview re-renders a page only when the texts behind it change."""
+        return hashlib.blake2b("\n".join(self.lines).encode("utf-8"), digest_size=16).hexdigest()
 
 
 class _Loader(yaml.SafeLoader):

@@ -1,0 +1,142 @@
+"""What the preview keeps between rebuilds, so that one edit re-makes only what it touches.
+
+- `diffs`: each year-over-year comparison, by the texts of the two plans and their frameworks;
+- `qr`: each QR code's files, by page and address;
+- `parts`: a fingerprint of each plan's pillar and item, for the pages that show one of them;
+- `pages`: each page's key after the last good build; a page whose key is the same again is not
+  rendered, its bytes are taken from what the preview folder holds.
+
+A page's key holds everything it shows: what every page shows (templates, the stylesheet,
+site.toml, the site's name, date and terms), the page's own title, crumbs, description and
+downloads, and the texts behind its content, which the site model names in `Page.sources`
+(an agency, a plan, a framework, or one pillar or item of a plan). A page with no sources shows
+the whole site and is rendered on every rebuild. tests/unit/test_incremental.py compares a preview
+after many kinds of edits with a build from scratch, byte for byte.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import pathlib
+from dataclasses import dataclass, field
+
+from .model import Agency, Framework, FrameworkNode, Item, Pillar, Plan, Unit
+from .errors import Pos
+
+
+def _hash(*parts: object) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part if isinstance(part, bytes) else repr(part).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.digest()
+
+
+def folder_digest(folder: pathlib.Path) -> bytes:
+    """Every file under `folder` by name and content (templates: a few dozen small files)."""
+    digest = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def value_digest(value: object) -> bytes:
+    """A fingerprint of a plan's part as pages show it: every field, without where it was written
+    (Pos) and naming framework nodes by code (a node's parent and children are the framework's)."""
+    out: list[str] = []
+
+    def walk(v: object) -> None:
+        if isinstance(v, (str, int, float, bool)) or v is None:
+            out.append(repr(v))
+        elif isinstance(v, (list, tuple)):
+            out.append("[")
+            for item in v:
+                walk(item)
+            out.append("]")
+        elif isinstance(v, dict):
+            out.append("{")
+            for key, item in v.items():
+                walk(key)
+                walk(item)
+            out.append("}")
+        elif isinstance(v, Pos):
+            out.append("@")
+        elif isinstance(v, FrameworkNode):
+            out.append("node:" + v.code)
+        elif isinstance(v, Unit):
+            out.append(f"unit:{v.name}|{v.slug}|{v.description}")
+        elif dataclasses.is_dataclass(v):
+            out.append(type(v).__name__ + "(")
+            for f in dataclasses.fields(v):
+                walk(getattr(v, f.name))
+            out.append(")")
+        else:
+            raise TypeError(f"value_digest cannot fingerprint {type(v).__name__}")
+
+    walk(value)
+    return hashlib.blake2b("\x1f".join(out).encode("utf-8"), digest_size=16).digest()
+
+
+@dataclass
+class Memo:
+    diffs: dict = field(default_factory=dict)
+    qr: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+    pages: dict[str, bytes] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)   # the pages the last build rendered (out paths)
+    _pending: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+    def page_keys(self, pages, common: bytes, downloads) -> dict[str, bytes | None]:
+        """out_path -> the page's key; None for a page that shows the whole site (always rendered)."""
+        known, self.parts = self.parts, {}
+
+        def source_key(source: object) -> object:
+            if isinstance(source, Agency):
+                return ("agency", source.digest, [(p.digest, p.framework.digest) for p in source.plans])
+            if isinstance(source, Plan):
+                return ("plan", source.digest, source.agency.digest, source.framework.digest)
+            if isinstance(source, Framework):
+                return ("framework", source.digest)
+            plan, part = source   # (plan, its Pillar or Item): what a pillar page shows of the plan
+            if not (isinstance(plan, Plan) and isinstance(part, (Pillar, Item))):
+                raise TypeError(f"not a page source: {source!r}")
+            key = (plan.digest, plan.agency.digest, plan.framework.digest, part.code)
+            found = self.parts.get(key) or known.get(key) or value_digest(part)
+            self.parts[key] = found
+            return ("part", plan.agency.slug, plan.agency.full_name, plan.year, plan.title, plan.draft,
+                    plan.framework.digest, found)
+
+        return {page.out_path: None if page.sources is None else
+                _hash(common, page.kind, page.url, page.title, page.crumbs, page.description, page.in_sitemap,
+                      downloads(page.url), [source_key(s) for s in page.sources])
+                for page in pages}
+
+    def render_changed(self, model, config, env, listing: dict, written: dict[str, bytes], jobs: int) -> list:
+        """Every page's file: rendered when its key changed (or it shows the whole site), else the bytes
+        the preview folder holds from the last good build. `settle` keeps the keys once written."""
+        from . import render  # noqa: PLC0415 - render imports the site model, as this module's users do
+        from .assets import page_downloads  # noqa: PLC0415
+
+        keys = self.page_keys(model.pages, common_key(config, model), lambda url: page_downloads(listing, url))
+        stale = [page for page in model.pages
+                 if keys[page.out_path] is None or self.pages.get(page.out_path) != keys[page.out_path]
+                 or page.out_path not in written]
+        made = {f.path: f for f in render.render_pages(model, config, env, listing, jobs=jobs, only=stale)}
+        self._pending = {path: key for path, key in keys.items() if key is not None}
+        self.rendered = [page.out_path for page in stale]
+        return [made.get(page.out_path) or render.OutFile(page.out_path, written[page.out_path])
+                for page in model.pages]
+
+    def settle(self) -> None:
+        """The last build's pages are written: their keys now describe the preview folder."""
+        self.pages = self._pending
+
+
+def common_key(config, model) -> bytes:
+    """What every page shows: templates, the stylesheet (inlined in the 404 page), site.toml's values,
+    and the site model's name, date, terms and help link."""
+    css = config.path("static") / "site.css"
+    return _hash(folder_digest(config.path("templates")), css.read_bytes() if css.is_file() else b"",
+                 sorted(config.values.items()),
+                 model.name, model.updated, model.help_url, model.framework_terms)
