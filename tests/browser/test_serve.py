@@ -210,3 +210,24 @@ def test_serve_after_build_leaves_the_published_site_as_build_wrote_it(tmp_path)
     assert process.returncode is not None
     assert not preview.exists() and list(temp.iterdir()) == [], "serve left its preview folder behind"
     assert _files(site) == built, "serve changed the published folder"
+
+
+def test_the_preview_search_finds_what_an_edit_just_wrote(browser, tmp_path):
+    """The preview writes its search index when the search page first asks for it after a rebuild
+    (plansite/serve.py State.ready_search_index): a word typed into a plan is found right after saving."""
+    with serving(tmp_path) as (root, base, _process):
+        page = browser.new_page()
+        page.goto(base + "search/")
+        page.fill("#search-q", "芋筍節")
+        page.press("#search-q", "Enter")
+        page.wait_for_function("() => /筆結果/.test(document.getElementById('search-status').textContent)")
+        plan = root / "plans" / "kaohsiung-jiasian-district" / "114.yaml"
+        edit(plan, "芋筍節", "芋筍節暨山城音樂會")
+        _wait_for(base + "agencies/kaohsiung-jiasian-district/114/", "山城音樂會")
+        page.goto(base + "search/")
+        page.fill("#search-q", "山城音樂會")
+        page.press("#search-q", "Enter")
+        page.wait_for_function("() => /筆結果|沒有找到/.test(document.getElementById('search-status').textContent)")
+        assert "共找到 1 筆結果" in page.inner_text("#search-status")
+        assert "山城音樂會" in page.locator("#search-results li mark").first.inner_text()
+        page.close()
