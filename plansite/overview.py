@@ -315,6 +315,50 @@ def pillar_years(fig_id: str, agency: Agency, links: Links) -> tuple[Matrix | No
     return Matrix(fig_id, "grouped", title, description, level, columns, tuple(rows), totals, sum(totals)), note
 
 
+
+@dataclass(frozen=True)
+class PillarChange:
+    """What changed in one pillar between an agency's two plans: counts of measures."""
+    label: str              # 一、完備基礎服務項目，注重服務特性差異化
+    added: int
+    dropped: int
+    changed: int
+    same: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.dropped or self.changed)
+
+
+@dataclass(frozen=True)
+class YearChanges:
+    """An agency's latest plan against the one before, one line per pillar, from the comparison page's diff."""
+    old_year: int
+    new_year: int
+    url: str                # the comparison page
+    rows: tuple[PillarChange, ...]
+
+
+def pillar_changes(diff, url: str, links: Links) -> YearChanges:
+    """Per pillar of the newer plan's framework, the added / dropped / changed / same measures of
+    `diff` (a compare.PlanDiff: its items are framework items of either plan)."""
+    fw = diff.new.framework
+    counts: dict[str, list[int]] = {root.code: [0, 0, 0, 0] for root in fw.roots}
+    for item in diff.items:
+        node = fw.nodes.get(item.code)
+        while node is not None and node.parent is not None:
+            node = node.parent
+        if node is None:            # an item of another framework edition: not counted per pillar
+            continue
+        row = counts[node.code]
+        row[0] += len(item.added)
+        row[1] += len(item.dropped)
+        row[2] += len(item.changed)
+        row[3] += item.same
+    rows = tuple(PillarChange(links.node_label(fw, root), *counts[root.code]) for root in fw.roots
+                 if any(counts[root.code]))      # a pillar neither plan has measures in says nothing
+    return YearChanges(diff.old.year, diff.new.year, url, rows)
+
 # ---- naming -----------------------------------------------------------------------------------
 
 # Local governments by their fixed names, romanised as the governments do themselves (MOI's list);

@@ -615,6 +615,10 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
             page.data["pillar_years"] = Chart(figure, svgchart.draw(figure)) if figure else None
             page.data["pillar_years_note"] = note
             year = max((p.year for p in agency.plans), default=0)
+            compared = [c for c in pages if c.kind == "compare" and c.data["diff"].new.agency is agency
+                        and c.data["diff"].new.year == year]
+            page.data["year_changes"] = (overview_mod.pillar_changes(compared[0].data["diff"], compared[0].url,
+                                                                     OVERVIEW_LINKS) if compared else None)
             page.data["overview_link"] = ((f"{agency.government} {year} 年度統計概覽",
                                            government_overview_url(agency.government, year)) if agency.plans else None)
     return out

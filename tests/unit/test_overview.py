@@ -442,3 +442,21 @@ def test_charts_need_no_style_attribute_so_the_policy_stays_strict(seed):
     text = page(seed, "overview")
     assert ' style="' not in text[text.index("<main"):]
     assert "unsafe-inline" not in text
+
+
+def test_agency_page_says_per_pillar_what_changed_since_last_year_and_links_to_the_comparison(tmp_path):
+    plan = (FIXTURES / "shapes" / "plans" / "three-columns" / "114.yaml").read_text(encoding="utf-8")
+    assert "            - 設置服務台。\n" in plan
+    project = make_project(tmp_path, {"plans/three-columns/114.yaml": plan.replace(
+        "            - 設置服務台。\n", "            - 提供線上預約臨櫃服務時段。\n")},
+        plans_from=FIXTURES / "shapes" / "plans")
+    site = _build(project / "site.toml", tmp_path / "_site")
+    doc = lxml.html.fromstring(page(site, "agencies/three-columns"))
+    heading = doc.xpath("//h3[starts-with(normalize-space(), '與 113 年度相比')]")[0]
+    lines = [li.text_content().strip() for li in heading.xpath("following-sibling::ul[1]/li")]
+    assert lines == ["一、完備基礎服務項目，注重服務特性差異化：新增 1 項、刪除 1 項、修改 0 項（相同 2 項）"]
+    link = heading.xpath("following-sibling::p/a[starts-with(normalize-space(), '逐項比較')]/@href")
+    assert link == ["114/compare/index.html"]
+    # the comparison page counts the same
+    compare = page(site, "agencies/three-columns/114/compare")
+    assert "具體作法新增1項、刪除1項、修改0項、相同2項" in compare
