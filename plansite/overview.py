@@ -155,9 +155,10 @@ def top_units(fig_id: str, plans: list[Plan], links: Links, full_names: bool, li
     units: dict[tuple[str, int], tuple[Agency, Unit]] = {}
     for plan in plans:
         agency = plan.agency
+        position = {id(unit): n for n, unit in enumerate(agency.units)}     # units in the agency's order
         for *_, measure in plan.measures():
             for unit in measure.units:
-                key = (agency.full_name, agency.units.index(unit))
+                key = (agency.full_name, position[id(unit)])
                 counts[key] += 1
                 units[key] = (agency, unit)
     if not counts:

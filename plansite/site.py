@@ -608,6 +608,7 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
                                         "government": government, "year": year},
                         descriptions.government_overview(government, year, members)))
     by_url = {agency_url(agency): agency for agency in agencies}
+    diffs = {(id(c.data["diff"].new.agency), c.data["diff"].new.year): c for c in pages if c.kind == "compare"}
     for page in pages:
         if page.kind == "agency":
             agency = by_url[page.url]
@@ -615,9 +616,8 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
             page.data["pillar_years"] = Chart(figure, svgchart.draw(figure)) if figure else None
             page.data["pillar_years_note"] = note
             year = max((p.year for p in agency.plans), default=0)
-            compared = [c for c in pages if c.kind == "compare" and c.data["diff"].new.agency is agency
-                        and c.data["diff"].new.year == year]
-            page.data["year_changes"] = (overview_mod.pillar_changes(compared[0].data["diff"], compared[0].url,
+            compared = diffs.get((id(agency), year))     # the latest plan's comparison page, if any
+            page.data["year_changes"] = (overview_mod.pillar_changes(compared.data["diff"], compared.url,
                                                                      OVERVIEW_LINKS) if compared else None)
             page.data["overview_link"] = ((f"{agency.government} {year} 年度統計概覽",
                                            government_overview_url(agency.government, year)) if agency.plans else None)
