@@ -375,8 +375,8 @@ LOCAL = {
 
 def government_slug(name: str) -> str:
     """An ASCII slug for a government's name that never changes while the name does not:
-    高雄市政府 -> kaohsiung, 澎湖縣政府 -> penghu, 交通部 -> gov-1a2b3c4d."""
+    高雄市政府 -> kaohsiung, 澎湖縣政府 -> penghu, 高雄市議會 -> kaohsiung-council, 交通部 -> gov-1a2b3c4d."""
     place = re.sub(r"(政府|議會)$", "", name).replace("台", "臺")
     if place in LOCAL:
-        return LOCAL[place]
+        return LOCAL[place] + ("-council" if name.endswith("議會") else "")   # 高雄市議會: kaohsiung-council
     return "gov-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]

@@ -584,8 +584,9 @@ def _charts(plans: list[Plan], fws: list[Framework], labels: dict[int, tuple[str
 
 def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framework], pages: list[Page],
                    home: tuple[str, str]) -> list[Page]:
-    """The site overview (each agency's latest plan), one overview per government and year, and each
-    agency page's pillars this year against last year (added to the agency pages already in `pages`)."""
+    """The site overview (each agency's latest plan) and one overview per government and year; and, added
+    to the agency pages already in `pages`, each agency's pillars this year against last year, what
+    changed per pillar (from its comparison page's diff) and a link to its government's overview."""
     by_gov_year: dict[tuple[str, int], list[Plan]] = defaultdict(list)
     for plan in plans:                               # newest first, then by agency
         by_gov_year[(plan.agency.government, plan.year)].append(plan)

@@ -392,6 +392,7 @@ def test_government_slugs_are_ascii_and_stable():
     assert overview.government_slug("台中市政府") == overview.government_slug("臺中市政府") == "taichung"
     assert overview.government_slug("交通部") == "gov-" + hashlib.sha256("交通部".encode()).hexdigest()[:8]
     assert overview.government_slug("交通部") != overview.government_slug("內政部")
+    assert overview.government_slug("高雄市議會") == "kaohsiung-council"      # never the city government's URL
     assert all(re.fullmatch(r"[a-z0-9-]+", s) for s in overview.LOCAL.values())
     assert len(set(overview.LOCAL.values())) == len(overview.LOCAL) == 22
 
