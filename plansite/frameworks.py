@@ -15,6 +15,11 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
         doc = read_doc(path, "framework", problems, cache)
         if doc is None:
             continue
+        kept = cache.get(("framework-object", str(path))) if cache is not None else None
+        if kept is not None and kept[0] == doc.digest:   # the preview: the same file, the same object
+            out[kept[1].id] = kept[1]
+            continue
+        before = len(problems.items)
         data = doc.data
         if data["id"] != path.stem:
             problems.error(doc.pos(("id",)), f"架構代稱「{data['id']}」與檔名「{path.stem}」不同。",
@@ -52,6 +57,8 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
             id=data["id"], name=data["name"], description=data.get("description", ""), levels=levels,
             measure_numbering=data["measure_numbering"], columns=dict(data["columns"]),
             roots=roots, nodes=nodes, path=path, digest=doc.digest)
+        if cache is not None and len(problems.items) == before:
+            cache[("framework-object", str(path))] = (doc.digest, out[data["id"]])
     if not out and not problems.errors:
         problems.error(Pos(directory), "找不到任何計畫架構檔（frameworks/*.yaml）。",
                        "請確認 site.toml 的 paths.frameworks 指向架構目錄。 No framework files found.")

@@ -61,42 +61,72 @@ def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], prob
             problems.error(Pos(entry), f"機關目錄名稱「{entry.name}」不能當作網址代稱。",
                            "請只用小寫英文字母、數字與連字號，例如 kaohsiung-senior-center。")
             continue
-        agency = _load_agency(entry, problems, cache)
-        if agency is None:
-            continue
-        agencies.append(agency)
-        has_files = False
-        for path in sorted(entry.iterdir()):
-            if path.name == "agency.yaml" or _editor_temp(path.name):
-                continue
-            if path.is_dir():
-                problems.error(Pos(path), f"機關目錄中不能再有子目錄「{path.name}」。",
-                               f"計畫檔請直接放在 plans/{entry.name}/ 之下，例如 plans/{entry.name}/114.yaml；"
-                               "另一個機關請放在 plans/ 之下自己的目錄。 No folders inside an agency folder.")
-                continue
-            if path.suffix == ".yml":
-                problems.error(Pos(path), "副檔名請用 .yaml。", f"請把檔案改名為 {path.stem}.yaml。")
-                continue
-            if path.suffix == ".yaml" and YEAR_FILE.fullmatch(path.stem.lstrip("0") or "0") and path.stem[0] == "0":
-                problems.error(Pos(path), f"計畫檔名「{path.name}」的年度不能以 0 開頭。",
-                               f"請把檔案改名為 {path.stem.lstrip('0')}.yaml；同一年度只能有一個計畫檔。"
-                               " No leading zero in the year.")
-                continue
-            if path.suffix != ".yaml" or not YEAR_FILE.fullmatch(path.stem):
-                problems.error(Pos(path), "不認得的檔案：計畫檔的檔名必須是民國年，例如 114.yaml。",
-                               "若這不是計畫檔，請移出 plans/ 目錄。")
-                continue
-            has_files = True
-            plan = _load_plan(path, agency, frameworks, problems, cache)
-            if plan is not None:
-                plans.append(plan)
-        if not has_files:
-            problems.warn(Pos(agency.path), f"機關「{agency.name}」還沒有任何計畫檔。",
-                          "請參考 README 的範例建立第一份計畫，之後每年可用 python build.py new 開始。")
+        agency, found = _agency_folder(entry, frameworks, cache)
+        for problem in found.items:
+            problems.add(problem)
+        if agency is not None:
+            agencies.append(agency)
+            plans += agency.plans
     for agency in agencies:
         agency.plans = sorted((p for p in plans if p.agency is agency), key=lambda p: -p.year)
     lint.check_site(agencies, plans, problems)
     return Content(agencies, plans)
+
+
+def _agency_folder(entry: pathlib.Path, frameworks: dict[str, Framework],
+                   cache: dict | None) -> tuple[Agency | None, Problems]:
+    """One agency's folder: its agency.yaml and plans (agency.plans), and the problems they have.
+
+    The preview (`cache`) keeps each folder's result: when no file in it changed (names, times and
+    sizes) and the frameworks are the same objects (frameworks.load_frameworks keeps them too), the
+    same objects come back, so a rebuild reads again only the folder an edit touched."""
+    problems = Problems()
+    stamp = None
+    if cache is not None:
+        try:
+            stamp = (tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in entry.iterdir())),
+                     tuple(sorted((fid, fw.digest, id(fw)) for fid, fw in frameworks.items())))
+        except OSError:
+            stamp = None
+        kept = cache.get(("agency-folder", str(entry)))
+        if stamp is not None and kept is not None and kept[0] == stamp:
+            return kept[1], kept[2]
+    agency = _load_agency(entry, problems, cache)
+    if agency is None:
+        return None, problems
+    plans: list[Plan] = []
+    has_files = False
+    for path in sorted(entry.iterdir()):
+        if path.name == "agency.yaml" or _editor_temp(path.name):
+            continue
+        if path.is_dir():
+            problems.error(Pos(path), f"機關目錄中不能再有子目錄「{path.name}」。",
+                           f"計畫檔請直接放在 plans/{entry.name}/ 之下，例如 plans/{entry.name}/114.yaml；"
+                           "另一個機關請放在 plans/ 之下自己的目錄。 No folders inside an agency folder.")
+            continue
+        if path.suffix == ".yml":
+            problems.error(Pos(path), "副檔名請用 .yaml。", f"請把檔案改名為 {path.stem}.yaml。")
+            continue
+        if path.suffix == ".yaml" and YEAR_FILE.fullmatch(path.stem.lstrip("0") or "0") and path.stem[0] == "0":
+            problems.error(Pos(path), f"計畫檔名「{path.name}」的年度不能以 0 開頭。",
+                           f"請把檔案改名為 {path.stem.lstrip('0')}.yaml；同一年度只能有一個計畫檔。"
+                           " No leading zero in the year.")
+            continue
+        if path.suffix != ".yaml" or not YEAR_FILE.fullmatch(path.stem):
+            problems.error(Pos(path), "不認得的檔案：計畫檔的檔名必須是民國年，例如 114.yaml。",
+                           "若這不是計畫檔，請移出 plans/ 目錄。")
+            continue
+        has_files = True
+        plan = _load_plan(path, agency, frameworks, problems, cache)
+        if plan is not None:
+            plans.append(plan)
+    if not has_files:
+        problems.warn(Pos(agency.path), f"機關「{agency.name}」還沒有任何計畫檔。",
+                      "請參考 README 的範例建立第一份計畫，之後每年可用 python build.py new 開始。")
+    agency.plans = sorted(plans, key=lambda p: -p.year)
+    if stamp is not None:
+        cache[("agency-folder", str(entry))] = (stamp, agency, problems)
+    return agency, problems
 
 
 def _folded(text: str) -> str:

@@ -81,7 +81,9 @@ class PreviewCache(MutableMapping):
     """What the preview keeps from one rebuild to the next, as named attributes:
 
     - `parsed`: each framework, agency and plan file parsed and schema-checked, by
-      (path, kind, mtime_ns, size) -> (document, problems); filled by load.read_doc;
+      (path, kind, mtime_ns, size) -> (document, problems), filled by load.read_doc; and the
+      objects made from them: ("framework-object", path) and ("agency-folder", path), so an
+      unchanged agency folder is not read again (load._agency_folder);
     - `environment`: the one Jinja environment, so templates compile once;
     - `written`: what the preview folder holds after the last good build (path -> bytes), so a
       rebuild rewrites only the files that changed (write.update).
