@@ -9,7 +9,7 @@ import math
 import pathlib
 from dataclasses import dataclass
 
-from . import buildcache, downloads as data, parallel, qr, site as site_mod, table as table_mod
+from . import buildcache, downloads as data, overview, parallel, qr, site as site_mod, table as table_mod
 from .config import Config
 from .render import OutFile
 from .schema import SCHEMA_DIR
@@ -91,6 +91,9 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
         add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", data.csv_bytes(header, all_rows))
         add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", data.ods_bytes(header, all_rows, model.name))
         add("open-data/", "全部計畫資料", "JSON", "open-data/plans.json", data.bundle_json(model.plans, schema_url))
+        header, figures = site_mod.overview_records(model.pages)          # the numbers behind every chart
+        add("open-data/", "統計概覽圖表的數字", "CSV", "open-data/overview.csv", data.csv_bytes(header, figures))
+        add("open-data/", "統計概覽圖表的數字", "JSON", "open-data/overview.json", overview.records_json(figures))
     for name in ("plan-download", "plan", "agency"):
         schema_bytes = (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
         add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", schema_bytes)

@@ -9,6 +9,7 @@ Plans of different frameworks are never mixed in one pillar figure: there is one
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -359,6 +360,36 @@ def pillar_changes(diff, url: str, links: Links) -> YearChanges:
     rows = tuple(PillarChange(links.node_label(fw, root), *counts[root.code]) for root in fw.roots
                  if any(counts[root.code]))      # a pillar neither plan has measures in says nothing
     return YearChanges(diff.old.year, diff.new.year, url, rows)
+
+
+# ---- open data ----------------------------------------------------------------------------------
+
+OPEN_DATA_FIELDS = (   # open-data/overview.csv and .json, described on the 開放資料 page
+    ("頁面", "圖表所在頁面的網址（相對於網站根目錄），例如 overview/kaohsiung/114/；機關頁的小圖為 agencies/<機關代稱>/。"),
+    ("圖表代號", "圖表在該頁的代號，例如 heat-six-pillars（各機關各構面）、units（負責單位）、deadlines（完成期限）、"
+                 "status-plans（各機關執行狀態）、agency-pillars（機關頁各構面）。"),
+    ("圖表", "圖表與表格的標題。"),
+    ("列", "表格的列：機關、構面、單位或月份。"),
+    ("欄", "表格的欄：構面、年度、執行狀態，或「具體作法項數」。"),
+    ("數值", "具體作法項數（整數）。"),
+    ("連結", "這個數字所依據的具體作法所在頁面（相對於網站根目錄）；沒有單一頁面時為空白。"),
+)
+
+
+def figure_records(page_url: str, fig: Figure) -> list[list[str]]:
+    """The figure's numbers as rows of OPEN_DATA_FIELDS, in the table's order."""
+    if isinstance(fig, Bars):
+        return [[page_url, fig.id, fig.title, bar.label, fig.value_head, str(bar.value), bar.url] for bar in fig.bars]
+    return [[page_url, fig.id, fig.title, row.label, col.key, str(cell.value), cell.url]
+            for row in fig.rows for col, cell in zip(fig.columns, row.cells)]
+
+
+def records_json(rows: list[list[str]]) -> bytes:
+    """The records as JSON: {"fields": [...], "records": [{field: value}]}, 數值 as a number."""
+    names = [name for name, _ in OPEN_DATA_FIELDS]
+    records = [{**dict(zip(names, row)), "數值": int(row[5])} for row in rows]
+    doc = {"fields": [{"name": name, "description": text} for name, text in OPEN_DATA_FIELDS], "records": records}
+    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 # ---- naming -----------------------------------------------------------------------------------
 

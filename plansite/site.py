@@ -622,4 +622,17 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
                                                                      OVERVIEW_LINKS) if compared else None)
             page.data["overview_link"] = ((f"{agency.government} {year} 年度統計概覽",
                                            government_overview_url(agency.government, year)) if agency.plans else None)
+        elif page.kind == "opendata":
+            page.data["overview_fields"] = overview_mod.OPEN_DATA_FIELDS
     return out
+
+
+def overview_records(pages: list[Page]) -> tuple[list[str], list[list[str]]]:
+    """Every chart's numbers, on overview and agency pages, for open-data/overview.csv and .json."""
+    rows: list[list[str]] = []
+    for page in pages:
+        charts = page.data.get("charts", []) if page.kind == "overview" else \
+            [page.data["pillar_years"]] if page.kind == "agency" and page.data.get("pillar_years") else []
+        for chart in charts:
+            rows += overview_mod.figure_records(page.url, chart.figure)
+    return [name for name, _ in overview_mod.OPEN_DATA_FIELDS], rows

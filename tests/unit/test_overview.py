@@ -461,3 +461,30 @@ def test_agency_page_says_per_pillar_what_changed_since_last_year_and_links_to_t
     # the comparison page counts the same
     compare = page(site, "agencies/three-columns/114/compare")
     assert "具體作法新增1項、刪除1項、修改0項、相同2項" in compare
+
+
+def test_open_data_holds_every_number_of_every_chart_as_csv_and_json(seed):
+    import csv
+    import io
+    import json
+
+    text = (seed / "open-data" / "overview.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    doc = json.loads((seed / "open-data" / "overview.json").read_text(encoding="utf-8"))
+    assert [f["name"] for f in doc["fields"]] == ["頁面", "圖表代號", "圖表", "列", "欄", "數值", "連結"]
+    assert len(doc["records"]) == len(rows)
+    assert all(r == {**c, "數值": int(c["數值"])} for r, c in zip(doc["records"], rows))
+    # the same numbers as each page's tables, and nothing else
+    pages = ["overview/", *gov_pages(SEED_PLANS), *(f"agencies/{p['slug']}/" for p in SEED_PLANS)]
+    expected = {}
+    for url in pages:
+        tables, _, _ = figures(page(seed, url))
+        for fid, numbers in tables.items():
+            for (row, col), n in numbers.items():
+                expected[(url, fid, row, col)] = n
+    assert {(r["頁面"], r["圖表代號"], r["列"], r["欄"]): int(r["數值"]) for r in rows} == expected
+    # and the 開放資料 page lists the files and describes the fields
+    opendata = lxml.html.fromstring(page(seed, "open-data"))
+    assert {"overview.csv", "overview.json"} <= set(opendata.xpath("//a/@href"))
+    caption = opendata.xpath("//table[caption='統計概覽數字的欄位']//tbody/tr/th")
+    assert [th.text_content() for th in caption] == [f["name"] for f in doc["fields"]]
