@@ -173,9 +173,11 @@ def top_units(fig_id: str, plans: list[Plan], links: Links, full_names: bool, li
         short = agency.name if own else f"{agency.name}{unit.name}" if full_names else unit.name
         bars.append(Bar(label, short, counts[key], links.unit(agency, unit)))
     top = f"前 {limit} 名，共 {len(ranked)} 個單位" if len(ranked) > limit else f"共 {len(ranked)} 個單位"
-    first = bars[0]
+    leaders = [bar.label for bar in bars if bar.value == bars[0].value]
+    lead = (f"{leaders[0]}負責的具體作法最多，共 {bars[0].value} 項。" if len(leaders) == 1 else
+            f"{'、'.join(leaders[:3])}{'等' if len(leaders) > 3 else ''} {len(leaders)} 個單位負責的具體作法最多，各 {bars[0].value} 項。")
     return Bars(fig_id, f"負責具體作法最多的單位（{top}）",
-                f"{first.label}負責的具體作法最多，共 {first.value} 項。一項作法由幾個單位共同負責時，每個單位各計一次。",
+                f"{lead}一項作法由幾個單位共同負責時，每個單位各計一次。",
                 "單位", "具體作法項數", tuple(bars))
 
 

@@ -488,3 +488,8 @@ def test_open_data_holds_every_number_of_every_chart_as_csv_and_json(seed):
     assert {"overview.csv", "overview.json"} <= set(opendata.xpath("//a/@href"))
     caption = opendata.xpath("//table[caption='統計概覽數字的欄位']//tbody/tr/th")
     assert [th.text_content() for th in caption] == [f["name"] for f in doc["fields"]]
+
+
+def test_a_tie_for_the_most_measures_names_every_unit_tied(shapes):
+    text = page(shapes, "overview")
+    assert "3 個單位負責的具體作法最多，各 2 項" in text
