@@ -12,11 +12,16 @@ downloads, and the texts behind its content, which the site model names in `Page
 (an agency, a plan, a framework, or one pillar or item of a plan). A page with no sources shows
 the whole site and is rendered on every rebuild. tests/unit/test_incremental.py compares a preview
 after many kinds of edits with a build from scratch, byte for byte.
+
+`build` keeps the same keys on disk beside its output folder (PublishedPages), so a page whose
+content did not change is read back from the published site instead of being rendered.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
+import os
 import pathlib
 from dataclasses import dataclass, field
 
@@ -112,20 +117,28 @@ class Memo:
                       downloads(page.url), [source_key(s) for s in page.sources])
                 for page in pages}
 
-    def render_changed(self, model, config, env, listing: dict, written: dict[str, bytes], jobs: int) -> list:
+    def render_changed(self, model, config, env, listing: dict, written, jobs: int, code: str = "") -> list:
         """Every page's file: rendered when its key changed (or it shows the whole site), else the bytes
-        the preview folder holds from the last good build. `settle` keeps the keys once written."""
+        the output folder holds from the last good build (`written.get(path)`, None when it cannot
+        vouch for them). `settle` keeps the keys once the files are written. `code` (the program's
+        hash) joins every key when the memo outlives this process (PublishedPages)."""
         from . import render  # noqa: PLC0415 - render imports the site model, as this module's users do
         from .assets import page_downloads  # noqa: PLC0415
 
-        keys = self.page_keys(model.pages, common_key(config, model), lambda url: page_downloads(listing, url))
-        stale = [page for page in model.pages
-                 if keys[page.out_path] is None or self.pages.get(page.out_path) != keys[page.out_path]
-                 or page.out_path not in written]
+        keys = self.page_keys(model.pages, _hash(code, common_key(config, model)),
+                              lambda url: page_downloads(listing, url))
+        kept: dict[str, bytes] = {}
+        for page in model.pages:
+            key = keys[page.out_path]
+            if key is not None and self.pages.get(page.out_path) == key:
+                data = written.get(page.out_path)
+                if data is not None:
+                    kept[page.out_path] = data
+        stale = [page for page in model.pages if page.out_path not in kept]
         made = {f.path: f for f in render.render_pages(model, config, env, listing, jobs=jobs, only=stale)}
         self._pending = {path: key for path, key in keys.items() if key is not None}
         self.rendered = [page.out_path for page in stale]
-        return [made.get(page.out_path) or render.OutFile(page.out_path, written[page.out_path])
+        return [made.get(page.out_path) or render.OutFile(page.out_path, kept[page.out_path])
                 for page in model.pages]
 
     def settle(self) -> None:
@@ -140,3 +153,64 @@ def common_key(config, model) -> bytes:
     return _hash(folder_digest(config.path("templates")), css.read_bytes() if css.is_file() else b"",
                  sorted(config.values.items()),
                  model.name, model.updated, model.help_url, model.framework_terms)
+
+
+class PublishedPages:
+    """`build`'s page memo, kept beside the output folder it describes: <project>/.cache/pages-<folder>.json
+    holds each page's key and the digest of the bytes written for it, and the plan parts' fingerprints.
+
+    A page whose key is unchanged is taken from the output folder, after its bytes are checked against
+    the recorded digest: a file changed, removed or written by another build is rendered again, so
+    a stale or damaged record only costs time. The record is written after a successful publish."""
+
+    FORMAT = 1
+
+    def __init__(self, root: pathlib.Path, out: pathlib.Path) -> None:
+        self.out = out
+        self.path = root / ".cache" / f"pages-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json"
+        self.memo = Memo()
+        self.digests: dict[str, str] = {}
+        try:
+            record = json.loads(self.path.read_text(encoding="utf-8"))
+            if record.get("format") == self.FORMAT:
+                self.memo.pages = {path: bytes.fromhex(key) for path, (key, _d) in record["pages"].items()}
+                self.digests = {path: digest for path, (_k, digest) in record["pages"].items()}
+                self.memo.parts = {tuple(key.split("|")): bytes.fromhex(value) for key, value in record["parts"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.memo = Memo()
+            self.digests = {}
+
+    def get(self, path: str) -> bytes | None:
+        digest = self.digests.get(path)
+        if digest is None:
+            return None
+        try:
+            data = (self.out / path).read_bytes()
+        except OSError:
+            return None
+        return data if _file_digest(data) == digest else None
+
+    def record(self, files) -> None:
+        """After a successful publish: the keys of this build's pages and the digests of their bytes."""
+        written = {f.path: f.data for f in files}
+        pages = {path: [key.hex(), _file_digest(written[path])]
+                 for path, key in self.memo._pending.items() if path in written}
+        record = {"format": self.FORMAT, "pages": pages,
+                  "parts": {"|".join(key): value.hex() for key, value in self.memo.parts.items()}}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            temp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError:
+            pass
+
+    def forget(self) -> None:
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+
+def _file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

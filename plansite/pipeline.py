@@ -65,14 +65,16 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     _check_publishing(config, report.problems, qr)
     if report.problems.errors or (strict and report.problems.warnings):
         raise BuildFailed(report.problems)
-    from . import render, search, write  # noqa: PLC0415 - only needed when building
+    from . import incremental, render, search, write  # noqa: PLC0415 - only needed when building
 
     content = report.content
     if not drafts:
         report.drafts = [p for p in content.plans if p.draft]
         content = content.without_drafts()
     try:
-        files, model = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs)
+        published = None if cache is not None else incremental.PublishedPages(config.root, config.path("output"))
+        files, model = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs,
+                                   published)
     except OSError as exc:   # e.g. a static file removed while the site was being built
         report.problems.add(os_error_problem(exc, "建置時無法讀取檔案",
                                              "請確認這個檔案存在而且可以讀取，然後重新建置；上一次建置的網站保持不變。"))
@@ -82,6 +84,7 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     try:
         if cache is None:
             write.publish(out, files, static_dir=config.path("static"))
+            published.record(files)
         else:  # the preview: rewrite only what changed since its last good build
             last = cache.get("written") or {}
             # the search index comes after the pages (report.finish): until then the last one stays
@@ -131,7 +134,8 @@ def _finish_preview(config: Config, model, out, files: list, cache) -> None:
 
 
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,
-                progress, jobs: int) -> tuple[list, "site.SiteModel"]:
+                progress, jobs: int,
+                published: "incremental.PublishedPages | None" = None) -> tuple[list, "site.SiteModel"]:
     """Every output file in memory: downloads and QR codes, PDFs, pages and feeds, and the site model.
 
     The preview (`cache`) remakes only what its last build's files do not already hold
@@ -152,7 +156,10 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
         files += _print_plans(model, config, env, listing, problems, progress, jobs)
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
-    if memo is None:
+    if published is not None:   # `build`: pages whose content is unchanged come from the last published site
+        files += published.memo.render_changed(model, config, env, listing, published, jobs,
+                                               code=buildcache.code_key())
+    elif memo is None:
         files += render.render_pages(model, config, env, listing, jobs=jobs)
     else:
         files += memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs)

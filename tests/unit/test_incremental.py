@@ -135,3 +135,49 @@ def _model_pages(preview: Preview):
     config = load_config(preview.toml)
     report = pipeline.check(config)
     return site.build_site(report.content, config).pages
+
+
+def _published_build(toml: pathlib.Path, out: pathlib.Path, fresh: bool = False) -> pipeline.Report:
+    config = load_config(toml).with_overrides(**{"paths.output": str(out)})
+    if fresh:   # no record of an earlier build: every page rendered
+        for old in (toml.parent / ".cache").glob("*.json"):
+            old.unlink()
+    return pipeline.build(config, qr=True, pdf=False)
+
+
+def test_build_takes_unchanged_pages_from_the_published_site_and_equals_a_fresh_build(project, tmp_path):
+    """`build` keeps each page's key and the digest of its bytes beside the output folder
+    (.cache/pages-*.json): an unchanged page is read back from the published site instead of being
+    rendered, and a file changed there since is rendered again."""
+    from plansite import incremental  # noqa: PLC0415
+
+    toml, out = project / "site.toml", tmp_path / "site"
+    _published_build(toml, out)
+    agencies = sorted((project / "plans").iterdir())
+    plan = sorted(agencies[0].glob("1*.yaml"))[-1]
+    _edit(plan, "title: ", "title: 再修訂", 1)
+    record = incremental.PublishedPages(project, out.resolve())
+    assert record.digests, "the first build recorded its pages"
+    tampered = out / "agencies" / agencies[2].name / "index.html"
+    tampered.write_bytes(tampered.read_bytes().replace(b"</main>", b"<p>injected</p></main>"))
+    rendered: list[str] = []
+    real = incremental.Memo.render_changed
+
+    def spy(self, *args, **kwargs):
+        files = real(self, *args, **kwargs)
+        rendered.extend(self.rendered)
+        return files
+
+    incremental.Memo.render_changed = spy
+    try:
+        report = _published_build(toml, out)
+    finally:
+        incremental.Memo.render_changed = real
+    assert f"agencies/{agencies[2].name}/index.html" in rendered   # its bytes no longer match the record
+    assert not [p for p in rendered if p.startswith(f"agencies/{agencies[1].name}/")]
+    assert f"agencies/{agencies[0].name}/{plan.stem}/index.html" in rendered and len(rendered) < report.pages
+    got = _files(out)
+    _published_build(toml, tmp_path / "fresh", fresh=True)
+    want = _files(tmp_path / "fresh")
+    assert sorted(got) == sorted(want)
+    assert [path for path in want if got[path] != want[path]] == []
