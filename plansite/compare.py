@@ -144,8 +144,25 @@ def diff_all(pairs: list[tuple[Plan, Plan]], jobs: int = 1, known: dict | None =
     return [_expand(old, new, found) for (old, new), found in zip(pairs, compact)]
 
 
-def _pair_key(old: Plan, new: Plan) -> tuple[str, ...]:
-    return (old.digest, old.framework.digest, new.digest, new.framework.digest)
+def _pair_key(old: Plan, new: Plan) -> str:
+    return f"{old.digest}|{old.framework.digest}|{new.digest}|{new.framework.digest}"
+
+
+def stored_diffs(raw: object) -> dict:
+    """`known` positions read back from JSON (build keeps them in .cache/diffs.json): the same values
+    diff_all's workers return, tuples where they had tuples; anything malformed is left out."""
+    out = {}
+    if not isinstance(raw, dict):
+        return out
+    for key, value in raw.items():
+        try:
+            items, sections = value
+            out[key] = ([(code, title, same, list(added), list(dropped),
+                          [(i, j, [(op, text) for op, text in segments]) for i, j, segments in changed])
+                         for code, title, same, added, dropped, changed in items], list(sections))
+        except (TypeError, ValueError):
+            continue
+    return out
 
 
 def _measure_list(plan: Plan) -> list[Measure]:

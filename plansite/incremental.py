@@ -25,6 +25,7 @@ import os
 import pathlib
 from dataclasses import dataclass, field
 
+from . import buildcache, compare
 from .model import Agency, Framework, FrameworkNode, Item, Pillar, Plan, Unit
 from .errors import Pos
 
@@ -157,7 +158,8 @@ def common_key(config, model) -> bytes:
 
 class PublishedPages:
     """`build`'s page memo, kept beside the output folder it describes: <project>/.cache/pages-<folder>.json
-    holds each page's key and the digest of the bytes written for it, and the plan parts' fingerprints.
+    holds each page's key and the digest of the bytes written for it, the plan parts' fingerprints and
+    the comparisons' positions (by the texts of the two plans), all for one version of the program.
 
     A page whose key is unchanged is taken from the output folder, after its bytes are checked against
     the recorded digest: a file changed, removed or written by another build is rendered again, so
@@ -170,15 +172,17 @@ class PublishedPages:
         self.path = root / ".cache" / f"pages-{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json"
         self.memo = Memo()
         self.digests: dict[str, str] = {}
+        self.diffs: dict = {}     # the year-over-year comparisons' positions (compare.diff_all's `known`)
         try:
             record = json.loads(self.path.read_text(encoding="utf-8"))
-            if record.get("format") == self.FORMAT:
+            if record.get("format") == self.FORMAT and record.get("code") == buildcache.code_key():
                 self.memo.pages = {path: bytes.fromhex(key) for path, (key, _d) in record["pages"].items()}
                 self.digests = {path: digest for path, (_k, digest) in record["pages"].items()}
                 self.memo.parts = {tuple(key.split("|")): bytes.fromhex(value) for key, value in record["parts"].items()}
+                self.diffs = compare.stored_diffs(record.get("diffs"))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.memo = Memo()
-            self.digests = {}
+            self.digests, self.diffs = {}, {}
 
     def get(self, path: str) -> bytes | None:
         digest = self.digests.get(path)
@@ -195,8 +199,9 @@ class PublishedPages:
         written = {f.path: f.data for f in files}
         pages = {path: [key.hex(), _file_digest(written[path])]
                  for path, key in self.memo._pending.items() if path in written}
-        record = {"format": self.FORMAT, "pages": pages,
-                  "parts": {"|".join(key): value.hex() for key, value in self.memo.parts.items()}}
+        record = {"format": self.FORMAT, "code": buildcache.code_key(), "pages": pages,
+                  "parts": {"|".join(key): value.hex() for key, value in self.memo.parts.items()},
+                  "diffs": self.diffs}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")

@@ -144,7 +144,7 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
 
     memo = _memo(cache) if cache is not None else None
     model = site.build_site(content, config, _a11y_record(config, problems), jobs=jobs,
-                            known_diffs=memo.diffs if memo else None)
+                            known_diffs=memo.diffs if memo else published.diffs if published else None)
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
