@@ -634,6 +634,8 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
                                            government_overview_url(agency.government, year)) if agency.plans else None)
         elif page.kind == "opendata":
             page.data["overview_fields"] = overview_mod.OPEN_DATA_FIELDS
+        elif page.kind == "sitemap":   # every government's and year's overview, under the site's
+            page.data["overviews"] = [(p.title, p.url) for p in out[1:]]
     return out
 
 
