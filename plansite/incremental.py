@@ -9,7 +9,8 @@
 A page's key holds everything it shows: what every page shows (templates, the stylesheet,
 site.toml, the site's name, date and terms), the page's own title, crumbs, description and
 downloads, and the texts behind its content, which the site model names in `Page.sources`
-(an agency, a plan, a framework, or one pillar or item of a plan). A page with no sources shows
+(an agency, a plan, a framework, one pillar or item of a plan, or a string standing for a value
+the page shows that none of those accounts for). A page with no sources shows
 the whole site and is rendered on every rebuild. tests/unit/test_incremental.py compares a preview
 after many kinds of edits with a build from scratch, byte for byte.
 
@@ -104,6 +105,8 @@ class Memo:
                 return ("plan", source.digest, source.agency.digest, source.framework.digest)
             if isinstance(source, Framework):
                 return ("framework", source.digest)
+            if isinstance(source, str):   # a value the page shows that no file above accounts for
+                return ("value", source)
             plan, part = source   # (plan, its Pillar or Item): what a pillar page shows of the plan
             if not (isinstance(plan, Plan) and isinstance(part, (Pillar, Item))):
                 raise TypeError(f"not a page source: {source!r}")

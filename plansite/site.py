@@ -30,10 +30,22 @@ FIELDS = (  # the open-data columns (plansite/downloads.py COLUMNS), described f
 
 class Lazy:
     """A page's value made when the page is rendered (render._context): the preview renders only the
-    pages an edit touches, so values only a template reads are not made for the others."""
+    pages an edit touches, so values only a template reads are not made for the others. Made once."""
+
+    _UNSET = object()
 
     def __init__(self, make) -> None:
-        self.make = make
+        self._make, self._value = make, self._UNSET
+
+    def make(self):
+        if self._value is self._UNSET:
+            self._value = self._make()
+        return self._value
+
+
+def resolved(value):
+    """A page value, made now if it is Lazy."""
+    return value.make() if isinstance(value, Lazy) else value
 
 
 @dataclass
@@ -45,8 +57,8 @@ class Page:
     data: dict = field(default_factory=dict)
     description: str = ""
     in_sitemap: bool = True
-    # the content behind the page, for the preview's incremental rebuild (plansite/incremental.py):
-    # agencies, plans, frameworks or (plan, pillar or item); None: the page shows the whole site
+    # the content behind the page, for incremental rebuilds (plansite/incremental.py): agencies, plans,
+    # frameworks, (plan, pillar or item) or a string for another value shown; None: the whole site
     sources: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -608,28 +620,31 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
     site_labels = {id(p): (f"{p.agency.full_name}（{p.year} 年）", f"{p.agency.name} {p.year}年") for p in latest}
     crumb = ("統計概覽", OVERVIEW)
     out = [Page("overview", OVERVIEW, "統計概覽", [home],
-                {"charts": _charts(latest, fws, site_labels), "plans": latest, "entries": entry_list,
+                {"charts": Lazy(lambda: _charts(latest, fws, site_labels)), "plans": latest, "entries": entry_list,
                  "government": "", "year": 0},
                 descriptions.overview(len(latest), sum(len(e.years) for e in entry_list),
-                                      "、".join(dict.fromkeys(fw.levels[0].name for fw in fws))))]
+                                      "、".join(dict.fromkeys(fw.levels[0].name for fw in fws))),
+                sources=(*fws, *latest, repr(entry_list)))]
     for (government, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         labels = {id(p): (p.agency.full_name, p.agency.name) for p in members}
         out.append(Page("overview", government_overview_url(government, year), f"{government} {year} 年度統計概覽",
-                        [home, crumb], {"charts": _charts(members, fws, labels), "plans": members, "entries": [],
-                                        "government": government, "year": year},
-                        descriptions.government_overview(government, year, members)))
+                        [home, crumb], {"charts": Lazy(lambda members=members, labels=labels:
+                                                       _charts(members, fws, labels)),
+                                        "plans": members, "entries": [], "government": government, "year": year},
+                        descriptions.government_overview(government, year, members), sources=(*fws, *members)))
     by_url = {agency_url(agency): agency for agency in agencies}
     diffs = {(id(c.data["diff"].new.agency), c.data["diff"].new.year): c for c in pages if c.kind == "compare"}
     for page in pages:
         if page.kind == "agency":
             agency = by_url[page.url]
-            figure, note = overview_mod.pillar_years("agency-pillars", agency, OVERVIEW_LINKS)
-            page.data["pillar_years"] = Chart(figure, svgchart.draw(figure)) if figure else None
-            page.data["pillar_years_note"] = note
+            years = Lazy(lambda agency=agency: overview_mod.pillar_years("agency-pillars", agency, OVERVIEW_LINKS))
+            page.data["pillar_years"] = Lazy(lambda years=years: Chart(years.make()[0], svgchart.draw(years.make()[0]))
+                                             if years.make()[0] else None)
+            page.data["pillar_years_note"] = Lazy(lambda years=years: years.make()[1])
             year = max((p.year for p in agency.plans), default=0)
             compared = diffs.get((id(agency), year))     # the latest plan's comparison page, if any
-            page.data["year_changes"] = (overview_mod.pillar_changes(compared.data["diff"], compared.url,
-                                                                     OVERVIEW_LINKS) if compared else None)
+            page.data["year_changes"] = Lazy(lambda compared=compared: overview_mod.pillar_changes(
+                compared.data["diff"], compared.url, OVERVIEW_LINKS) if compared else None)
             page.data["overview_link"] = ((f"{agency.government} {year} 年度統計概覽",
                                            government_overview_url(agency.government, year)) if agency.plans else None)
         elif page.kind == "opendata":
@@ -643,8 +658,8 @@ def overview_records(pages: list[Page]) -> tuple[list[str], list[list[str]]]:
     """Every chart's numbers, on overview and agency pages, for open-data/overview.csv and .json."""
     rows: list[list[str]] = []
     for page in pages:
-        charts = page.data.get("charts", []) if page.kind == "overview" else \
-            [page.data["pillar_years"]] if page.kind == "agency" and page.data.get("pillar_years") else []
+        chart = resolved(page.data.get("pillar_years")) if page.kind == "agency" else None
+        charts = resolved(page.data.get("charts", [])) if page.kind == "overview" else [chart] if chart else []
         for chart in charts:
             rows += overview_mod.figure_records(page.url, chart.figure)
     return [name for name, _ in overview_mod.OPEN_DATA_FIELDS], rows
