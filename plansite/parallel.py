@@ -29,9 +29,10 @@ def default_jobs() -> int:
     return max(1, min(cores, 8))
 
 
-def run_chunked(function, state, count: int, jobs: int) -> list:
-    """function(state, start, stop) -> list, over 0..count in chunks; the lists joined in order."""
-    if jobs <= 1 or count < MIN_ITEMS:
+def run_chunked(function, state, count: int, jobs: int, min_items: int = MIN_ITEMS) -> list:
+    """function(state, start, stop) -> list, over 0..count in chunks; the lists joined in order.
+    Fewer than `min_items` items run here (a few large items may lower it: run_each)."""
+    if jobs <= 1 or count < min_items:
         return function(state, 0, count)
     global _TASK
     pieces = min(count, jobs * 4)   # several chunks per worker even out pages of unequal cost
@@ -51,6 +52,15 @@ def run_chunked(function, state, count: int, jobs: int) -> list:
             raise BuildFailed(value)
         out.extend(value)
     return out
+
+
+def run_each(makers: list, jobs: int) -> list:
+    """[make() for make in makers], each in a worker: for a few large, independent results."""
+    return run_chunked(_make_each, makers, len(makers), jobs, min_items=2)
+
+
+def _make_each(makers: list, start: int, stop: int) -> list:
+    return [make() for make in makers[start:stop]]
 
 
 def _quiet_worker() -> None:

@@ -5,6 +5,7 @@ import errno
 import os
 import pathlib
 import shutil
+import stat
 import tempfile
 
 from .errors import BuildFailed, Pos, Problems
@@ -27,9 +28,14 @@ def publish(out_dir: pathlib.Path, files, static_dir: pathlib.Path) -> None:
     except OSError as exc:
         raise _named(exc, out_dir) from None
     try:
+        made: set[str] = set()
         for rel, data in wanted.items():
             target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if _link_unchanged(out_dir / rel, target, data):
+                continue
             try:
                 target.write_bytes(data)
             except OSError as exc:
@@ -38,6 +44,19 @@ def publish(out_dir: pathlib.Path, files, static_dir: pathlib.Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _link_unchanged(old: pathlib.Path, target: pathlib.Path, data: bytes) -> bool:
+    """Give `target` the previous output's file when it holds exactly `data` (a hard link: no copy);
+    False when it differs, is missing, or the file system cannot link, and the bytes are written."""
+    try:
+        found = old.lstat()   # a regular file only: never link through a symbolic link the folder holds
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, target, follow_symlinks=False)
+        return True
+    except (OSError, NotImplementedError):
+        return False
 
 
 def _named(exc: OSError, path: pathlib.Path) -> OSError:

@@ -251,6 +251,27 @@ def test_two_files_on_one_path_is_an_error_not_an_overwrite(tmp_path):
     assert (out / "a/index.html").read_bytes() == b"first"
 
 
+def test_an_unchanged_file_is_linked_from_the_previous_output_and_a_changed_one_written(tmp_path):
+    """publish gives an unchanged file the previous output's copy (a hard link, no rewrite), writes
+    changed ones, and never links through a symbolic link someone left in the output folder."""
+    from plansite import write
+    from plansite.render import OutFile
+
+    out, none = tmp_path / "site", tmp_path / "no-static"
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(b"same")
+    write.publish(out, [OutFile("a.html", b"same"), OutFile("b.html", b"old")], static_dir=none)
+    (out / "c.html").symlink_to(outside)
+    before = (out / "a.html").stat().st_ino
+    write.publish(out, [OutFile("a.html", b"same"), OutFile("b.html", b"new"), OutFile("c.html", b"same")],
+                  static_dir=none)
+    assert (out / "a.html").stat().st_ino == before and (out / "a.html").read_bytes() == b"same"
+    assert (out / "b.html").read_bytes() == b"new"
+    assert not (out / "c.html").is_symlink() and (out / "c.html").stat().st_ino != outside.stat().st_ino
+    outside.write_bytes(b"changed later")
+    assert (out / "c.html").read_bytes() == b"same"
+
+
 def test_a_build_killed_at_any_moment_leaves_a_complete_site(tmp_path):
     """SIGKILL (a CI job cancelled, a machine losing power) gives no chance to clean up: whenever it
     lands, the output folder is the previous complete site or the new complete one, never a mix."""
