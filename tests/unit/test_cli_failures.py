@@ -100,8 +100,8 @@ def test_disk_full_through_the_command_is_a_message_not_a_traceback(tmp_path, mo
     before = (root / "_site/index.html").read_bytes()
     capsys.readouterr()
     plan = root / "plans/test-agency/114.yaml"   # an edit, so the build has something to write
-    plan.write_text(plan.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    _disk_fills_after(monkeypatch, 3)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("title: ", "title: 修訂", 1), encoding="utf-8")
+    _disk_fills_after(monkeypatch, 0)   # unchanged files are linked, not written: the first written file fails
     assert cli.main(["--config", "site.toml", "build", "--no-pdf", "--quiet", "--out", "_site"]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
