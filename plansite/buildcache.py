@@ -101,20 +101,25 @@ class BuildStamp:
                  "problems": [{"path": str(p.pos.path), "line": p.pos.line, "col": p.pos.col, "message": p.message,
                                "hint": p.hint, "severity": p.severity, "blocking": p.blocking}
                               for p in problems.items]}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            (self.path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-            temp = self.path.with_name(self.path.name + ".tmp")
-            temp.write_text(json.dumps(stamp, ensure_ascii=False), encoding="utf-8")
-            os.replace(temp, self.path)
-        except OSError:
-            pass
+        write_json(self.path, stamp)
 
     def forget(self) -> None:
         try:
             self.path.unlink()
         except OSError:
             pass
+
+
+def write_json(path: pathlib.Path, value) -> None:
+    """A record under .cache/, replaced atomically; any file-system trouble only costs time next build."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        pass
 
 
 _CODE_KEY: list[str] = []

@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import pathlib
 from dataclasses import dataclass, field
 
@@ -205,19 +204,7 @@ class PublishedPages:
         record = {"format": self.FORMAT, "code": buildcache.code_key(), "pages": pages,
                   "parts": {"|".join(key): value.hex() for key, value in self.memo.parts.items()},
                   "diffs": self.diffs}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
-            temp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-            os.replace(temp, self.path)
-        except OSError:
-            pass
-
-    def forget(self) -> None:
-        try:
-            self.path.unlink()
-        except OSError:
-            pass
+        buildcache.write_json(self.path, record)
 
 
 def _file_digest(data: bytes) -> str:
