@@ -159,6 +159,10 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
     if published is not None:   # `build`: pages whose content is unchanged come from the last published site
         files += published.memo.render_changed(model, config, env, listing, published, jobs,
                                                code=buildcache.code_key())
+        redone = len(published.memo.rendered)
+        if redone < len(model.pages):
+            progress(f"頁面：{redone} 頁重新產生，{len(model.pages) - redone} 頁內容未變，沿用上次發布的檔案。"
+                     f" Pages: {redone} rendered, {len(model.pages) - redone} reused.")
     elif memo is None:
         files += render.render_pages(model, config, env, listing, jobs=jobs)
     else:

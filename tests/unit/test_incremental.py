@@ -137,12 +137,12 @@ def _model_pages(preview: Preview):
     return site.build_site(report.content, config).pages
 
 
-def _published_build(toml: pathlib.Path, out: pathlib.Path, fresh: bool = False) -> pipeline.Report:
+def _published_build(toml: pathlib.Path, out: pathlib.Path, fresh: bool = False, progress=lambda _m: None):
     config = load_config(toml).with_overrides(**{"paths.output": str(out)})
     if fresh:   # no record of an earlier build: every page rendered
         for old in (toml.parent / ".cache").glob("*.json"):
             old.unlink()
-    return pipeline.build(config, qr=True, pdf=False)
+    return pipeline.build(config, qr=True, pdf=False, progress=progress)
 
 
 def test_build_takes_unchanged_pages_from_the_published_site_and_equals_a_fresh_build(project, tmp_path):
@@ -169,10 +169,13 @@ def test_build_takes_unchanged_pages_from_the_published_site_and_equals_a_fresh_
         return files
 
     incremental.Memo.render_changed = spy
+    said: list[str] = []
     try:
-        report = _published_build(toml, out)
+        report = _published_build(toml, out, progress=said.append)
     finally:
         incremental.Memo.render_changed = real
+    reused = report.pages - len(rendered)
+    assert f"頁面：{len(rendered)} 頁重新產生，{reused} 頁內容未變，沿用上次發布的檔案。" in " ".join(said)
     assert f"agencies/{agencies[2].name}/index.html" in rendered   # its bytes no longer match the record
     assert not [p for p in rendered if p.startswith(f"agencies/{agencies[1].name}/")]
     assert f"agencies/{agencies[0].name}/{plan.stem}/index.html" in rendered and len(rendered) < report.pages
