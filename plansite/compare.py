@@ -10,6 +10,7 @@ from . import parallel
 from .model import Measure, Plan
 
 SIMILAR = 0.6   # two measures with at least this much text in common are "the same measure, changed"
+SIMILAR_PERCENT = round(SIMILAR * 100)   # as the comparison page explains it
 
 
 @dataclass
@@ -31,6 +32,11 @@ class ItemDiff:
     @property
     def has_changes(self) -> bool:
         return bool(self.added or self.dropped or self.changed)
+
+    @property
+    def anchor(self) -> str:
+        """Its section's id on the comparison page: d3-2 for item 3.2."""
+        return "d" + self.code.replace(".", "-")
 
 
 @dataclass

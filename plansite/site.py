@@ -295,7 +295,8 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                 diff = diffs[id(plan)]   # older[0] against plan
                 pages.append(Page("compare", compare_url(plan), f"{agency.full_name} {older[0].year}–{plan.year} 年計畫比較",
                                   [*above, a_crumb, (plan.title, plan_url(plan))],
-                                  {"diff": diff}, descriptions.compare(diff), sources=(agency,)))
+                                  {"diff": diff, "similar_percent": compare_mod.SIMILAR_PERCENT},
+                                  descriptions.compare(diff), sources=(agency,)))
         by_unit = _unit_measures(agency)
         for unit in agency.units:
             unit_years = by_unit[id(unit)]

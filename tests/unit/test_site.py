@@ -217,6 +217,11 @@ def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_
     assert "設置2樓臨時櫃台，受理申請。" in page
     assert '於<ins><span class="ps-visually-hidden">〔新增：</span>1樓<span class="ps-visually-hidden">〕</span></ins>大廳設置意見箱' in page
     assert not (out / "agencies/kaohsiung-senior-center/112/compare").exists()
+    # the page says how it matched, with the threshold the comparison really uses
+    from plansite import compare  # noqa: PLC0415
+
+    assert f"且至少 {round(compare.SIMILAR * 100)}% 相同的一項配對，算「修改」" in page
+    assert "作法重新編號或調換順序不算修改" in page
 
 
 def test_feed_and_sitemap_are_well_formed_and_complete(tmp_path):
