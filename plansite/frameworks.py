@@ -4,7 +4,9 @@ from __future__ import annotations
 import pathlib
 
 from .errors import Pos, Problems
-from .model import Framework, FrameworkNode, Level
+from .model import Crosswalk, Framework, FrameworkNode, Level
+
+CROSSWALKS = "crosswalks"    # frameworks/crosswalks/*.yaml: correspondences between editions
 
 
 def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | None = None) -> dict[str, Framework]:
@@ -63,3 +65,90 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
         problems.error(Pos(directory), "找不到任何計畫架構檔（frameworks/*.yaml）。",
                        "請確認 site.toml 的 paths.frameworks 指向架構目錄。 No framework files found.")
     return out
+
+
+def load_crosswalks(directory: pathlib.Path, fws: dict[str, Framework], problems: Problems) -> list[Crosswalk]:
+    """frameworks/crosswalks/*.yaml: which pillars or items of two editions correspond, as people wrote
+    them down. Every code is checked against its framework; nothing is inferred from titles."""
+    from .load import read_doc  # noqa: PLC0415 - load imports the model this module builds
+
+    out: list[Crosswalk] = []
+    seen: dict[frozenset, pathlib.Path] = {}
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        doc = read_doc(path, "crosswalk", problems)
+        if doc is None:
+            continue
+        data = doc.data
+        ends = []
+        for side in ("from", "to"):
+            fw = fws.get(data[side])
+            if fw is None:
+                problems.error(doc.pos((side,)), f"對應表寫的架構「{data[side]}」不存在。",
+                               f"可用的架構：{'、'.join(sorted(fws))}（frameworks/ 中的檔名）。 Unknown framework.")
+            ends.append(fw)
+        if None in ends:
+            continue
+        a, b = ends
+        if a is b:
+            problems.error(doc.pos(("to",)), f"對應表的 from 與 to 都是「{a.id}」。",
+                           "對應表連結兩個不同的架構版本；請把 to 改成另一個架構。 from and to are the same framework.")
+            continue
+        pair_key = frozenset((a.id, b.id))
+        if pair_key in seen:
+            problems.error(doc.pos(("from",)), f"「{a.name}」與「{b.name}」的對應已寫在 {seen[pair_key].name}。",
+                           "同一對架構只用一個對應表；請把這裡的對應併入那個檔案，再刪除這個檔案。 Duplicate crosswalk.")
+            continue
+        seen[pair_key] = path
+        before = len(problems.items)
+        pairs = []
+        listed: dict[str, int] = {}
+        for i, raw in enumerate(data["pairs"]):
+            here = ("pairs", i)
+            left = _crosswalk_node(doc, here + ("from",), a, problems)
+            if raw["from"] in listed:
+                problems.error(doc.pos(here + ("from",)), f"代碼「{raw['from']}」在第 {listed[raw['from']] + 1} 筆已列出。",
+                               "同一個項目的對應請寫在同一筆的 to 清單中。 The same code is listed twice.")
+            listed.setdefault(raw["from"], i)
+            targets: set[str] = set()
+            for j, code in enumerate(raw["to"]):
+                right = _crosswalk_node(doc, here + ("to", j), b, problems)
+                if code in targets:
+                    problems.error(doc.pos(here + ("to", j)), f"代碼「{code}」在這一筆的 to 重複。",
+                                   "請刪除重複的代碼。 Duplicate code.")
+                    continue
+                targets.add(code)
+                if left is None or right is None:
+                    continue
+                if left.depth != right.depth:
+                    problems.error(doc.pos(here + ("to", j)),
+                                   f"「{a.name}」的{a.levels[left.depth].name}「{left.title}」不能對應"
+                                   f"「{b.name}」的{b.levels[right.depth].name}「{right.title}」：兩者不在同一層。",
+                                   f"構面對應構面，項目對應項目；請改寫成{b.levels[left.depth].name}的代碼。"
+                                   " Pairs join nodes of the same level.")
+                    continue
+                pairs.append((a, left, b, right))
+        if len(problems.items) == before:
+            out.append(Crosswalk(between=(a, b), basis=data["basis"], pairs=pairs, path=path, digest=doc.digest))
+    return out
+
+
+def _crosswalk_node(doc, where: tuple, fw: Framework, problems: Problems) -> FrameworkNode | None:
+    """The node a crosswalk's code names, if it is a pillar or an item (the levels with pages)."""
+    code = doc.data
+    for key in where:
+        code = code[key]
+    node = fw.nodes.get(code)
+    if node is None:
+        near = sorted(c for c in fw.nodes if c.count(".") == code.count(".") and fw.nodes[c].depth <= 1)
+        problems.error(doc.pos(where), f"架構「{fw.name}」沒有代碼「{code}」。",
+                       (f"這一層可用的代碼：{'、'.join(near[:30])}。" if near else "")
+                       + f"代碼見 {fw.path.name}。 Unknown code.")
+        return None
+    if node.depth > 1:
+        parent = node.parent
+        while parent.depth > 1:
+            parent = parent.parent
+        problems.error(doc.pos(where), f"代碼「{code}」是{fw.levels[node.depth].name}，沒有自己的頁面，無法顯示對應。",
+                       f"請改寫它所屬的{fw.levels[1].name}「{parent.code}」。 Only pillars and items can correspond.")
+        return None
+    return node

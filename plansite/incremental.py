@@ -26,7 +26,7 @@ import pathlib
 from dataclasses import dataclass, field
 
 from . import buildcache, compare
-from .model import Agency, Framework, FrameworkNode, Item, Pillar, Plan, Unit
+from .model import Agency, Crosswalk, Framework, FrameworkNode, Item, Pillar, Plan, Unit
 from .errors import Pos
 
 
@@ -104,6 +104,8 @@ class Memo:
                 return ("plan", source.digest, source.agency.digest, source.framework.digest)
             if isinstance(source, Framework):
                 return ("framework", source.digest)
+            if isinstance(source, Crosswalk):
+                return ("crosswalk", source.digest, [f.digest for f in source.between])
             if isinstance(source, str):   # a value the page shows that no file above accounts for
                 return ("value", source)
             plan, part = source   # (plan, its Pillar or Item): what a pillar page shows of the plan

@@ -10,7 +10,7 @@ import difflib
 import pathlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import lint, schema, yamlfile
 from .errors import PlanError, Pos, Problems
@@ -30,6 +30,7 @@ class Content:
 
     agencies: list[Agency]
     plans: list[Plan]
+    crosswalks: list = field(default_factory=list)   # model.Crosswalk: frameworks/crosswalks/*.yaml
 
     def without_drafts(self) -> "Content":
         """The published content: draft plans left out (an agency keeps its page, with its other years)."""
@@ -40,7 +41,7 @@ class Content:
         plans = [dataclasses.replace(p, agency=by_slug[p.agency.slug]) for p in self.plans if not p.draft]
         for agency in agencies:
             agency.plans = [p for p in plans if p.agency is agency]
-        return Content(agencies, plans)
+        return Content(agencies, plans, self.crosswalks)
 
 
 def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], problems: Problems,

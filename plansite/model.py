@@ -46,6 +46,23 @@ class Framework:
     digest: str = field(default="", repr=False, compare=False)   # of the file's text (Doc.digest)
 
 
+@dataclass
+class Crosswalk:
+    """Which pillars or items of two framework editions speak of the same thing, as people decided and
+    wrote in frameworks/crosswalks/*.yaml (never guessed). Each pair joins nodes of the same depth."""
+    between: tuple[Framework, Framework]    # the file's from and to
+    basis: str                      # who decided, on what grounds: shown beside the correspondences
+    pairs: list[tuple[Framework, FrameworkNode, Framework, FrameworkNode]]
+    path: pathlib.Path
+    digest: str = field(default="", repr=False, compare=False)
+
+    def counterparts(self, fw: Framework, node: FrameworkNode) -> list[tuple[Framework, FrameworkNode]]:
+        """The other edition's nodes paired with `node` of `fw`, in the file's order."""
+        found = [(f2, n2) for f1, n1, f2, n2 in self.pairs if f1 is fw and n1 is node]
+        found += [(f1, n1) for f1, n1, f2, n2 in self.pairs if f2 is fw and n2 is node]
+        return found
+
+
 # ---- agencies -------------------------------------------------------------
 
 @dataclass

@@ -35,6 +35,8 @@ def check(config: Config, cache: dict | None = None) -> Report:
     synonyms.load_synonyms(config.path("synonyms"), problems)   # the search's word list: checked with the plans
     fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
     content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
+    if content is not None:   # correspondences between framework editions, checked against both frameworks
+        content.crosswalks = frameworks.load_crosswalks(config.path("frameworks") / frameworks.CROSSWALKS, fws, problems)
     return Report(problems=problems, content=content)
 
 

@@ -169,6 +169,30 @@ def search_filters(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
     return SearchFilters([(a.slug, a.full_name) for a in with_plans], years, pillars)
 
 
+@dataclass(frozen=True)
+class CounterpartAnswer:
+    """A plan's answer to another edition's corresponding pillar or item."""
+    label: str           # 澎湖縣政府社會處 107 年度
+    url: str             # those rows in the plan
+    measures: int
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """A pillar or item of another framework edition that a crosswalk pairs with a pillar page's node."""
+    label: str           # 執行指標 服務便捷 / 服務項目 三(二)：衡酌實際需求……
+    url: str             # its own pillar page
+    answers: tuple[CounterpartAnswer, ...]     # newest year first, each year's by agency
+
+
+@dataclass(frozen=True)
+class Edition:
+    """On a pillar page: one other framework edition's corresponding nodes, with the crosswalk's basis."""
+    framework: str       # the other edition's name
+    basis: str           # who paired them, on what grounds (frameworks/crosswalks/*.yaml)
+    nodes: tuple[Counterpart, ...]
+
+
 @dataclass
 class OrgGroup:
     """One level of the agencies index: a government (高雄市政府, 交通部) or a parent agency under it (民用航空局)."""
@@ -305,25 +329,31 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                               {"agency": agency, "unit": unit, "years": unit_years},
                               descriptions.unit(agency, unit, unit_years), sources=(agency,)))
     fw_crumb = (terms.title, "frameworks/")
+    answered_in = {fw.id: _answers([p for p in plans if p.framework is fw]) for fw in fws}
+    crosswalks = [cw for cw in content.crosswalks if all(f.id in answered_in for f in cw.between)]
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
         pages.append(Page("framework", framework_url(fw), fw.name, [home, fw_crumb], {"framework": fw,
                           "plans": fw_plans, "summary": _framework_summary(fw, len(fw_plans))},
                           descriptions.framework(fw, len(fw_plans))))
-        answered = _answers(fw_plans)
+        answered = answered_in[fw.id]
         for root in fw.roots:
             r_crumb = (_node_label(fw, root), node_url(fw, root))
             answers = answered.get((0, root.code), [])
+            editions, shown = _editions(fw, root, crosswalks, answered_in)
             pages.append(Page("pillar", node_url(fw, root), _node_label(fw, root), [home, fw_crumb,
-                              (fw.name, framework_url(fw))], {"framework": fw, "node": root, "answers": answers},
+                              (fw.name, framework_url(fw))],
+                              {"framework": fw, "node": root, "answers": answers, "editions": editions},
                               descriptions.node(fw, root, _node_label(fw, root), answers),
-                              sources=_answer_sources(fw, answers)))
+                              sources=(*_answer_sources(fw, answers), *shown)))
             for child in root.children:
                 answers = answered.get((1, child.code), [])
+                editions, shown = _editions(fw, child, crosswalks, answered_in)
                 pages.append(Page("pillar", node_url(fw, child), _node_label(fw, child), [home, fw_crumb,
                                   (fw.name, framework_url(fw)), r_crumb], {"framework": fw, "node": child,
-                                  "answers": answers}, descriptions.node(fw, child, _node_label(fw, child), answers),
-                                  sources=_answer_sources(fw, answers)))
+                                  "answers": answers, "editions": editions},
+                                  descriptions.node(fw, child, _node_label(fw, child), answers),
+                                  sources=(*_answer_sources(fw, answers), *shown)))
     pages += overview_pages(plans, agencies, fws, pages, home)   # statistics and charts (issue 15)
     return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, org=org,
                      agency_summary=_agency_summary(org, len(agencies)), years=years,
@@ -531,6 +561,33 @@ def _unit_measures(agency: Agency) -> dict[int, list]:
 def _answer_sources(fw: Framework, answers) -> tuple:
     """What a pillar page shows: its framework, and each plan's pillar or item that answers it."""
     return (fw, *((plan, part) for _year, entries in answers for plan, part in entries))
+
+
+def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tuple[tuple[Edition, ...], tuple]:
+    """The nodes of other framework editions that the crosswalks pair with `node`, each with the plans
+    answering it (only editions some plan uses have pages); and what that shows, as page sources."""
+    editions, sources = [], []
+    for cw in crosswalks:
+        found = cw.counterparts(fw, node)
+        if not found:
+            continue
+        other = found[0][0]
+        sources += [cw, other]
+        nodes = []
+        for _, twin in found:
+            answers = []
+            for year, entries in answered_in[other.id].get((twin.depth, twin.code), []):
+                for plan, part in entries:
+                    sources.append((plan, part))
+                    url = pillar_in_plan_url(plan, part.code) if twin.depth == 0 else item_in_plan_url(plan, part.code)
+                    count = sum(i.measure_count for i in part.items) if twin.depth == 0 else part.measure_count
+                    answers.append(CounterpartAnswer(f"{plan.agency.full_name} {year} 年度", url, count))
+            level = other.levels[twin.depth].name
+            ref = short_ref(other, twin)
+            label = f"{level} {ref}" if ref == twin.title else f"{level} {ref}：{twin.title}"
+            nodes.append(Counterpart(label, node_url(other, twin), tuple(answers)))
+        editions.append(Edition(other.name, cw.basis, tuple(nodes)))
+    return tuple(editions), tuple(sources)
 
 
 def _answers(plans: list[Plan]) -> dict[tuple[int, str], list]:

@@ -184,3 +184,43 @@ def test_build_takes_unchanged_pages_from_the_published_site_and_equals_a_fresh_
     want = _files(tmp_path / "fresh")
     assert sorted(got) == sorted(want)
     assert [path for path in want if got[path] != want[path]] == []
+
+
+def test_crosswalk_edits_leave_the_preview_as_a_fresh_build(tmp_path):
+    """A pillar page shows the other framework edition's answers (frameworks/crosswalks/): editing the
+    crosswalk, or a plan of the other edition, renders those pages again."""
+    from support import seed_config  # noqa: PLC0415
+
+    project = tmp_path / "seed"
+    project.mkdir()
+    for folder in ("plans", "frameworks"):
+        shutil.copytree(REPO / folder, project / folder)
+    toml = seed_config(project, site={"base_url": "https://example.gov.tw/plans/"})
+    text = toml.read_text(encoding="utf-8")
+    for folder in ("plans", "frameworks"):
+        text = text.replace(f'{folder} = "{(REPO / folder).as_posix()}"', f'{folder} = "{folder}"')
+    toml.write_text(text, encoding="utf-8")
+    crosswalk = project / "frameworks" / "crosswalks" / "gsa-2--six-pillars.yaml"
+    penghu = project / "plans" / "penghu-social-affairs"
+    preview = Preview(toml, tmp_path / "preview")
+    preview.build()
+    memo = preview.cache["incremental"]
+
+    _edit(crosswalk, 'to: ["3.1", "3.2"]', 'to: ["3.2"]')            # 服務便捷 no longer pairs with 三(一)
+    preview.build()
+    for page in ("frameworks/six-pillars/3-1/index.html", "frameworks/gsa-2/2-1/index.html"):
+        assert page in memo.rendered, page
+    assert "agencies/penghu-social-affairs/107/index.html" not in memo.rendered
+    _same_as_fresh(preview, tmp_path)
+
+    steps = [
+        lambda: _edit(penghu / "agency.yaml", "full_name: ", "full_name: 新", 1),          # named on six-pillar pages
+        lambda: _edit(penghu / "107.yaml", "                - text: 連結勞動部勞動力發展署「1955勞工諮詢申訴專線」。\n"
+                      '                  deadline: "107/12/31"\n', ""),                    # a measure fewer in 2.1
+        lambda: _edit(crosswalk, "basis: ", "basis: 修訂："),                                # the basis shown
+        lambda: crosswalk.unlink(),                                                          # no correspondences
+    ]
+    for step in steps:
+        step()
+        preview.build()
+        _same_as_fresh(preview, tmp_path)

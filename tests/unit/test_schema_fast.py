@@ -14,6 +14,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def _kind(path: pathlib.Path) -> str | None:
+    if path.parent.name == "crosswalks":
+        return "crosswalk"
     if path.parent.name == "frameworks" or path.name.endswith(".framework.yaml"):
         return "framework"
     if path.name == "agency.yaml" or path.name.endswith(".agency.yaml"):
@@ -44,7 +46,7 @@ def test_there_are_valid_and_invalid_files_to_compare():
     assert verdicts.count(True) > 20 and verdicts.count(False) > 20
 
 
-@pytest.mark.parametrize("name", ["plan", "agency", "framework"])
+@pytest.mark.parametrize("name", ["plan", "agency", "framework", "crosswalk"])
 def test_both_validators_agree_on_every_project_file(name):
     for path, kind, data in DOCS:
         if kind == name:
@@ -79,7 +81,7 @@ def _mutate(data, path, rng):
     return data
 
 
-@pytest.mark.parametrize("name", ["plan", "agency", "framework"])
+@pytest.mark.parametrize("name", ["plan", "agency", "framework", "crosswalk"])
 def test_both_validators_agree_on_mutated_files(name):
     rng = random.Random(20261204)
     valid = [data for _path, kind, data in DOCS if kind == name and _jsonschema_valid(data, name)]
