@@ -20,6 +20,33 @@ class Change:
     segments: list[tuple[str, str]]   # ("same" | "del" | "ins", text)
 
 
+def item_anchor(code: str) -> str:
+    """An item's section id on the comparison page: d3-2 for item 3.2."""
+    return "d" + code.replace(".", "-")
+
+
+@dataclass
+class Move:
+    """A measure that left one item for another: the same text, or at least SIMILAR alike."""
+    old: Measure
+    new: Measure
+    source: str                       # the item it was in last year (code)
+    target: str                       # the item it is in now (code)
+    segments: list[tuple[str, str]]   # its changes, as Change.segments; all "same" when only moved
+
+    @property
+    def edited(self) -> bool:
+        return any(op != "same" for op, _ in self.segments)
+
+    @property
+    def source_link(self) -> str:
+        return "#" + item_anchor(self.source)
+
+    @property
+    def target_link(self) -> str:
+        return "#" + item_anchor(self.target)
+
+
 @dataclass
 class ItemDiff:
     code: str
@@ -28,15 +55,17 @@ class ItemDiff:
     dropped: list[Measure] = field(default_factory=list)
     changed: list[Change] = field(default_factory=list)
     same: int = 0
+    moved_in: list[Move] = field(default_factory=list)     # from other items (listed under both)
+    moved_out: list[Move] = field(default_factory=list)
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.added or self.dropped or self.changed)
+        return bool(self.added or self.dropped or self.changed or self.moved_in or self.moved_out)
 
     @property
     def anchor(self) -> str:
         """Its section's id on the comparison page: d3-2 for item 3.2."""
-        return "d" + self.code.replace(".", "-")
+        return item_anchor(self.code)
 
 
 @dataclass
@@ -49,7 +78,8 @@ class PlanDiff:
     @property
     def counts(self) -> dict[str, int]:
         return {"added": sum(len(i.added) for i in self.items), "dropped": sum(len(i.dropped) for i in self.items),
-                "changed": sum(len(i.changed) for i in self.items), "same": sum(i.same for i in self.items)}
+                "changed": sum(len(i.changed) for i in self.items), "same": sum(i.same for i in self.items),
+                "moved": sum(len(i.moved_in) for i in self.items)}
 
 
 def _text(measure: Measure) -> str:
@@ -119,10 +149,38 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
                 result.added.append(measure)
         result.dropped = [m for _text_, m in remaining]
         items.append(result)
+    _find_moves(items)
     old_sections = {s.short_title: s.body for s in old.sections}
     changed_sections = [s.short_title for s in new.sections
                         if s.short_title in old_sections and _norm(old_sections[s.short_title]) != _norm(s.body)]
     return PlanDiff(old, new, items, changed_sections)
+
+
+def _find_moves(items: list[ItemDiff]) -> None:
+    """Measures dropped from one item and added to another are moves: first the same text, then the
+    most alike (at least SIMILAR), in the newer plan's order. Both items list the move."""
+    for exact in (True, False):
+        pool = [(_text(m), m, item) for item in items for m in item.dropped]
+        if not pool:
+            return
+        for item in items:
+            for measure in list(item.added):
+                text = _text(measure)
+                candidates = [(t, m) for t, m, source in pool if source is not item]
+                if exact:
+                    index = next((i for i, (t, _m) in enumerate(candidates) if t == text), None)
+                else:
+                    index = _most_similar(candidates, text)
+                if index is None:
+                    continue
+                old = candidates[index][1]
+                source = next(s for _t, m, s in pool if m is old)
+                pool = [entry for entry in pool if entry[1] is not old]
+                move = Move(old, measure, source.code, item.code, _segments(old.plain, measure.plain))
+                item.added.remove(measure)
+                source.dropped.remove(old)
+                item.moved_in.append(move)
+                source.moved_out.append(move)
 
 
 def _norm(text: str) -> str:
@@ -162,10 +220,12 @@ def stored_diffs(raw: object) -> dict:
         return out
     for key, value in raw.items():
         try:
-            items, sections = value
+            items, sections, moves = value
             out[key] = ([(code, title, same, list(added), list(dropped),
                           [(i, j, [(op, text) for op, text in segments]) for i, j, segments in changed])
-                         for code, title, same, added, dropped, changed in items], list(sections))
+                         for code, title, same, added, dropped, changed in items], list(sections),
+                        [(i, j, source, target, [(op, text) for op, text in segments])
+                         for i, j, source, target, segments in moves])
         except (TypeError, ValueError):
             continue
     return out
@@ -184,13 +244,21 @@ def _compact_diffs(pairs, start: int, stop: int) -> list:
         out.append(([(item.code, item.title, item.same, [at_new[id(m)] for m in item.added],
                       [at_old[id(m)] for m in item.dropped],
                       [(at_old[id(c.old)], at_new[id(c.new)], c.segments) for c in item.changed])
-                     for item in diff.items], diff.sections_changed))
+                     for item in diff.items], diff.sections_changed,
+                    [(at_old[id(m.old)], at_new[id(m.new)], m.source, m.target, m.segments)
+                     for item in diff.items for m in item.moved_in]))
     return out
 
 
 def _expand(old: Plan, new: Plan, found) -> PlanDiff:
     olds, news = _measure_list(old), _measure_list(new)
-    items, sections_changed = found
-    return PlanDiff(old, new, [ItemDiff(code, title, [news[i] for i in added], [olds[i] for i in dropped],
-                                        [Change(olds[i], news[j], segments) for i, j, segments in changed], same)
-                               for code, title, same, added, dropped, changed in items], sections_changed)
+    items, sections_changed, moves = found
+    diffs = [ItemDiff(code, title, [news[i] for i in added], [olds[i] for i in dropped],
+                      [Change(olds[i], news[j], segments) for i, j, segments in changed], same)
+             for code, title, same, added, dropped, changed in items]
+    by_code = {item.code: item for item in diffs}
+    for i, j, source, target, segments in moves:
+        move = Move(olds[i], news[j], source, target, segments)
+        by_code[target].moved_in.append(move)
+        by_code[source].moved_out.append(move)
+    return PlanDiff(old, new, diffs, sections_changed)

@@ -106,7 +106,8 @@ def unit(agency: Agency, unit: Unit, years) -> str:
 def compare(diff) -> str:
     old, new, counts = diff.old, diff.new, diff.counts
     return fit(f"{new.agency.full_name}{old.year}年與{new.year}年提升服務計畫比較：具體作法新增{counts['added']}項、"
-               f"刪除{counts['dropped']}項、修改{counts['changed']}項、相同{counts['same']}項。",
+               f"刪除{counts['dropped']}項、修改{counts['changed']}項、"
+               + (f"移到其他項目{counts['moved']}項、" if counts["moved"] else "") + f"相同{counts['same']}項。",
                f"章節文字有變更：{_join(diff.sections_changed)}。" if diff.sections_changed else "")
 
 

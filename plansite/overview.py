@@ -328,10 +328,11 @@ class PillarChange:
     dropped: int
     changed: int
     same: int
+    moved: int = 0          # measures moved in from another item, or out to another pillar's item
 
     @property
     def any(self) -> bool:
-        return bool(self.added or self.dropped or self.changed)
+        return bool(self.added or self.dropped or self.changed or self.moved)
 
 
 @dataclass(frozen=True)
@@ -347,18 +348,24 @@ def pillar_changes(diff, url: str, links: Links) -> YearChanges:
     """Per pillar of the newer plan's framework, the added / dropped / changed / same measures of
     `diff` (a compare.PlanDiff: its items are framework items of either plan)."""
     fw = diff.new.framework
-    counts: dict[str, list[int]] = {root.code: [0, 0, 0, 0] for root in fw.roots}
-    for item in diff.items:
-        node = fw.nodes.get(item.code)
+    counts: dict[str, list[int]] = {root.code: [0, 0, 0, 0, 0] for root in fw.roots}
+
+    def pillar(code: str) -> str | None:
+        node = fw.nodes.get(code)
         while node is not None and node.parent is not None:
             node = node.parent
-        if node is None:            # an item of another framework edition: not counted per pillar
+        return None if node is None else node.code      # None: an item of another framework edition
+
+    for item in diff.items:
+        here = pillar(item.code)
+        if here is None:            # not counted per pillar
             continue
-        row = counts[node.code]
+        row = counts[here]
         row[0] += len(item.added)
         row[1] += len(item.dropped)
         row[2] += len(item.changed)
         row[3] += item.same
+        row[4] += len(item.moved_in) + sum(1 for move in item.moved_out if pillar(move.target) != here)
     rows = tuple(PillarChange(links.node_label(fw, root), *counts[root.code]) for root in fw.roots
                  if any(counts[root.code]))      # a pillar neither plan has measures in says nothing
     return YearChanges(diff.old.year, diff.new.year, url, rows)

@@ -89,8 +89,12 @@ def _seed_pairs():
 
 
 def _shape(diff):
+    def moves(found):
+        return [(id(m.old), id(m.new), m.source, m.target, m.segments) for m in found]
+
     return [(i.code, i.title, i.same, [id(m) for m in i.added], [id(m) for m in i.dropped],
-             [(id(c.old), id(c.new), c.segments) for c in i.changed]) for i in diff.items], diff.sections_changed
+             [(id(c.old), id(c.new), c.segments) for c in i.changed], moves(i.moved_in), moves(i.moved_out))
+            for i in diff.items], diff.sections_changed
 
 
 def test_comparisons_from_workers_hold_this_process_measures():
@@ -101,3 +105,4 @@ def test_comparisons_from_workers_hold_this_process_measures():
     made = compare.diff_all(pairs, jobs=2)
     assert [_shape(d) for d in made] == [_shape(compare.diff_plans(old, new)) for old, new in pairs]
     assert any(i.changed or i.added or i.dropped for d in made for i in d.items)
+    assert any(i.moved_in for d in made for i in d.items)   # different agencies' plans: some measures match across items

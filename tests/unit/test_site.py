@@ -224,6 +224,35 @@ def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_
     assert "作法重新編號或調換順序不算修改" in page
 
 
+def test_a_measure_moved_to_another_item_is_shown_as_moved_not_dropped_and_added(tmp_path):
+    root = make_project(tmp_path, plans_from=REPO / "plans")
+    plans = root / "plans/kaohsiung-senior-center"
+    text = (plans / "113.yaml").read_text(encoding="utf-8")
+    faq = "            - text: 於中心網頁設置常見問答，提供為民服務諮詢及常見問題集。\n"          # in 1.2 this year
+    mail = "            - text: 透過中心信箱管道，有效處理民眾陳情、抱怨問題。\n"                # in 2.4 this year
+    mail_then = "            - text: 透過中心電子信箱管道，有效處理民眾陳情、抱怨問題。\n"     # and worded so last year
+    assert text.count(faq) == 1 and text.count(mail) == 1
+    older = (text.replace("year: 113", "year: 112").replace("113年度", "112年度")
+             .replace(faq, "@FAQ@").replace(mail, faq).replace("@FAQ@", mail_then))   # last year: swapped
+    (plans / "112.yaml").write_text(older, encoding="utf-8")
+    out = root / "_site"
+    result = build(out, config=root / "site.toml", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert broken_links(out) == []
+    page = (out / "agencies/kaohsiung-senior-center/113/compare/index.html").read_text(encoding="utf-8")
+    assert "新增 0 項、刪除 0 項、修改 0 項、移到其他服務項目 2 項" in page
+    item_12 = page[page.index('<h2 id="d1-2">'):page.index('<h2 id="d2-4">')]
+    item_24 = page[page.index('<h2 id="d2-4">'):]
+    assert "<h3>從其他服務項目移入</h3>" in item_12 and "<h3>移到其他服務項目</h3>" in item_12
+    assert '於中心網頁設置常見問答，提供為民服務諮詢及常見問題集。（去年在<a href="#d2-4">服務項目二(四)</a>）' in item_12
+    assert '透過中心電子信箱管道，有效處理民眾陳情、抱怨問題。（今年在<a href="#d2-4">服務項目二(四)</a>）' in item_12
+    assert ('透過中心<del><span class="ps-visually-hidden">〔刪除：</span>電子<span class="ps-visually-hidden">〕</span>'
+            '</del>信箱管道，有效處理民眾陳情、抱怨問題。（去年在<a href="#d1-2">服務項目一(二)</a>，並有修改）') in item_24
+    assert "<h3>新增</h3>" not in page and "<h3>刪除</h3>" not in page
+    agency = (out / "agencies/kaohsiung-senior-center/index.html").read_text(encoding="utf-8")
+    for pillar in ("一、完備基礎服務項目，注重服務特性差異化", "二、重視全程意見回饋及參與，力求服務切合民眾需求"):
+        assert f"{pillar}：新增 0 項、刪除 0 項、修改 0 項、移動 2 項" in agency   # one moved in, one out, each
+
 def test_feed_and_sitemap_are_well_formed_and_complete(tmp_path):
     import xml.etree.ElementTree as ET
 
