@@ -193,6 +193,22 @@ class Edition:
     nodes: tuple[Counterpart, ...]
 
 
+@dataclass(frozen=True)
+class CrosswalkRow:
+    """A framework page's crosswalk table row: one of its nodes and the other edition's counterparts."""
+    label: str
+    url: str
+    twins: tuple[tuple[str, str], ...]       # (label, url) in the other edition
+
+
+@dataclass(frozen=True)
+class CrosswalkTable:
+    """On a framework page: the whole correspondence with one other edition, as the crosswalk file says."""
+    framework: str       # the other edition's name
+    basis: str
+    rows: tuple[CrosswalkRow, ...]
+
+
 @dataclass
 class OrgGroup:
     """One level of the agencies index: a government (高雄市政府, 交通部) or a parent agency under it (民用航空局)."""
@@ -334,7 +350,8 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
         pages.append(Page("framework", framework_url(fw), fw.name, [home, fw_crumb], {"framework": fw,
-                          "plans": fw_plans, "summary": _framework_summary(fw, len(fw_plans))},
+                          "plans": fw_plans, "summary": _framework_summary(fw, len(fw_plans)),
+                          "crosswalks": _crosswalk_tables(fw, crosswalks)},
                           descriptions.framework(fw, len(fw_plans))))
         answered = answered_in[fw.id]
         for root in fw.roots:
@@ -563,6 +580,31 @@ def _answer_sources(fw: Framework, answers) -> tuple:
     return (fw, *((plan, part) for _year, entries in answers for plan, part in entries))
 
 
+def _crosswalk_tables(fw: Framework, crosswalks) -> tuple[CrosswalkTable, ...]:
+    """Each crosswalk touching `fw`, as a table in `fw`'s order: its pillars and items with their
+    counterparts (nodes without any are left out)."""
+    tables = []
+    for cw in crosswalks:
+        if fw not in cw.between:
+            continue
+        other = cw.between[1] if cw.between[0] is fw else cw.between[0]
+        rows = []
+        for root in fw.roots:
+            for node in (root, *root.children):
+                twins = cw.counterparts(fw, node)
+                if twins:
+                    rows.append(CrosswalkRow(_twin_label(fw, node), node_url(fw, node),
+                                             tuple((_twin_label(o, n), node_url(o, n)) for o, n in twins)))
+        tables.append(CrosswalkTable(other.name, cw.basis, tuple(rows)))
+    return tuple(tables)
+
+
+def _twin_label(fw: Framework, node: FrameworkNode) -> str:
+    """執行指標 服務便捷 / 服務項目 三(二)：衡酌實際需求……"""
+    level, ref = fw.levels[node.depth].name, short_ref(fw, node)
+    return f"{level} {ref}" if ref == node.title else f"{level} {ref}：{node.title}"
+
+
 def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tuple[tuple[Edition, ...], tuple]:
     """The nodes of other framework editions that the crosswalks pair with `node`, each with the plans
     answering it (only editions some plan uses have pages); and what that shows, as page sources."""
@@ -582,10 +624,7 @@ def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tu
                     url = pillar_in_plan_url(plan, part.code) if twin.depth == 0 else item_in_plan_url(plan, part.code)
                     count = sum(i.measure_count for i in part.items) if twin.depth == 0 else part.measure_count
                     answers.append(CounterpartAnswer(f"{plan.agency.full_name} {year} 年度", url, count))
-            level = other.levels[twin.depth].name
-            ref = short_ref(other, twin)
-            label = f"{level} {ref}" if ref == twin.title else f"{level} {ref}：{twin.title}"
-            nodes.append(Counterpart(label, node_url(other, twin), tuple(answers)))
+            nodes.append(Counterpart(_twin_label(other, twin), node_url(other, twin), tuple(answers)))
         editions.append(Edition(other.name, cw.basis, tuple(nodes)))
     return tuple(editions), tuple(sources)
 

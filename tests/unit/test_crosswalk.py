@@ -147,3 +147,31 @@ def test_a_second_file_for_the_same_pair_of_editions_is_refused(tmp_path):
     result = _run(toml, "check")
     assert result.returncode != 0
     assert f"已寫在 {target.name}" in result.stderr, result.stderr
+
+
+def _table_rows(page: str) -> dict[str, list[str]]:
+    """The framework page's crosswalk table: row href -> the hrefs in its cell."""
+    body = page[page.index('<table class="ps-fields ps-crosswalk">'):]
+    body = body[:body.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", body, re.S):
+        hrefs = re.findall(r'href="([^"]+)"', row)
+        rows[hrefs[0]] = hrefs[1:]
+    return rows
+
+
+def test_each_framework_page_tables_the_whole_crosswalk_as_the_file_states_it(built):
+    pairs = yaml.safe_load(GOOD)["pairs"]
+
+    def href(fw, code):
+        return f"../{fw}/{code.replace('.', '-')}/index.html"
+
+    gsa = _table_rows((built / "frameworks/gsa-2/index.html").read_text(encoding="utf-8"))
+    assert gsa == {href("gsa-2", p["from"]).replace("../gsa-2/", ""): [href("six-pillars", c) for c in p["to"]]
+                   for p in pairs}
+    six = _table_rows((built / "frameworks/six-pillars/index.html").read_text(encoding="utf-8"))
+    expected: dict[str, list[str]] = {}
+    for p in pairs:
+        for code in p["to"]:
+            expected.setdefault(href("six-pillars", code).replace("../six-pillars/", ""), []).append(href("gsa-2", p["from"]))
+    assert six == expected
