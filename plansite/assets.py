@@ -67,26 +67,33 @@ def page_downloads(listing: dict[str, list[Download]], url: str) -> list[Downloa
 
 
 def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: bool = True, jobs: int = 1,
-                 cache: bool = False, known_qr: dict | None = None) -> tuple[list[OutFile], dict[str, list[Download]]]:
+                 cache: bool = False, known_qr: dict | None = None,
+                 sink=None) -> tuple[list[OutFile], dict[str, list[Download]]]:
     """downloads=False (the preview) leaves out the data files, which are slow to make.
     Each plan's files and the QR images are made by `jobs` processes, in the same order; with
     `cache`, those of unchanged plans and addresses come from <project>/.cache/downloads; the preview
-    keeps its QR images in memory (`known_qr`, by page and address, left holding this build's)."""
+    keeps its QR images in memory (`known_qr`, by page and address, left holding this build's).
+    With `sink` (`build`), files go to sink(list) as they are made and the list returned is empty."""
     files: list[OutFile] = []
     listing: dict[str, list[Download]] = {}
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
+    emit = sink or files.extend
 
     def add(page_url: str, label: str, fmt: str, path: str, data: bytes) -> None:
-        files.append(OutFile(path, data))
+        emit([OutFile(path, data)])
         listing.setdefault(page_url, []).append(Download(label, fmt, path, len(data)))
 
     store = buildcache.FileCache(config.root, "downloads") if cache else None
     used: set[str] = set()
-    if downloads:
-        for key, made in parallel.run_chunked(_plan_files, (model.plans, schema_url, store), len(model.plans), jobs):
+
+    def take(chunk: list) -> None:   # each plan's files, in the plans' order
+        for key, made in chunk:
             used.add(key)
             for entry in made:
                 add(*entry)
+
+    if downloads:
+        parallel.run_chunked(_plan_files, (model.plans, schema_url, store), len(model.plans), jobs, sink=take)
         header, all_rows = data.site_table(model.plans)
 
         def overview_files() -> tuple[bytes, bytes]:

@@ -122,27 +122,35 @@ class Memo:
                       downloads(page.url), [source_key(s) for s in page.sources])
                 for page in pages}
 
-    def render_changed(self, model, config, env, listing: dict, written, jobs: int, code: str = "") -> list:
+    def render_changed(self, model, config, env, listing: dict, written, jobs: int, code: str = "",
+                       sink=None) -> list:
         """Every page's file: rendered when its key changed (or it shows the whole site), else the bytes
         the output folder holds from the last good build (`written.get(path)`, None when it cannot
         vouch for them). `settle` keeps the keys once the files are written. `code` (the program's
-        hash) joins every key when the memo outlives this process (PublishedPages)."""
+        hash) joins every key when the memo outlives this process (PublishedPages). With `sink`
+        (`build`), the files go to sink(list) as they are found or rendered and none is returned."""
         from . import render  # noqa: PLC0415 - render imports the site model, as this module's users do
         from .assets import page_downloads  # noqa: PLC0415
 
         keys = self.page_keys(model.pages, _hash(code, common_key(config, model)),
                               lambda url: page_downloads(listing, url))
         kept: dict[str, bytes] = {}
+        stale = []
         for page in model.pages:
             key = keys[page.out_path]
-            if key is not None and self.pages.get(page.out_path) == key:
-                data = written.get(page.out_path)
-                if data is not None:
-                    kept[page.out_path] = data
-        stale = [page for page in model.pages if page.out_path not in kept]
-        made = {f.path: f for f in render.render_pages(model, config, env, listing, jobs=jobs, only=stale)}
+            data = written.get(page.out_path) if key is not None and self.pages.get(page.out_path) == key else None
+            if data is None:
+                stale.append(page)
+            elif sink is not None:
+                sink([render.OutFile(page.out_path, data)])
+            else:
+                kept[page.out_path] = data
         self._pending = {path: key for path, key in keys.items() if key is not None}
         self.rendered = [page.out_path for page in stale]
+        if sink is not None:
+            render.render_pages(model, config, env, listing, jobs=jobs, only=stale, sink=sink)
+            return []
+        made = {f.path: f for f in render.render_pages(model, config, env, listing, jobs=jobs, only=stale)}
         return [made.get(page.out_path) or render.OutFile(page.out_path, kept[page.out_path])
                 for page in model.pages]
 
@@ -196,18 +204,18 @@ class PublishedPages:
             data = (self.out / path).read_bytes()
         except OSError:
             return None
-        return data if _file_digest(data) == digest else None
+        return data if file_digest(data) == digest else None
 
-    def record(self, files) -> None:
-        """After a successful publish: the keys of this build's pages and the digests of their bytes."""
-        written = {f.path: f.data for f in files}
-        pages = {path: [key.hex(), _file_digest(written[path])]
-                 for path, key in self.memo._pending.items() if path in written}
+    def record(self, digests: dict[str, str]) -> None:
+        """After a successful publish: the keys of this build's pages and the digests of their bytes
+        (`digests`: file_digest of each page written, by path)."""
+        pages = {path: [key.hex(), digests[path]]
+                 for path, key in self.memo._pending.items() if path in digests}
         record = {"format": self.FORMAT, "code": buildcache.code_key(), "pages": pages,
                   "parts": {"|".join(key): value.hex() for key, value in self.memo.parts.items()},
                   "diffs": self.diffs}
         buildcache.write_json(self.path, record)
 
 
-def _file_digest(data: bytes) -> str:
+def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -15,6 +15,7 @@ import sys
 from .errors import BuildFailed
 
 MIN_ITEMS = 40          # below this, starting workers costs more than it saves
+SINK_CHUNK = 100        # items per chunk when results stream to a sink (pages: a few MB at a time)
 _TASK = None            # (function, state) for the forked workers; set only while a pool runs
 
 
@@ -29,28 +30,39 @@ def default_jobs() -> int:
     return max(1, min(cores, 8))
 
 
-def run_chunked(function, state, count: int, jobs: int, min_items: int = MIN_ITEMS) -> list:
+def run_chunked(function, state, count: int, jobs: int, min_items: int = MIN_ITEMS, sink=None) -> list:
     """function(state, start, stop) -> list, over 0..count in chunks; the lists joined in order.
-    Fewer than `min_items` items run here (a few large items may lower it: run_each)."""
+    Fewer than `min_items` items run here (a few large items may lower it: run_each).
+
+    With `sink`, each chunk's list goes to sink(list) as soon as it (and every chunk before it) is
+    done, in order, and nothing is kept: the build writes pages as they come instead of holding them."""
     if jobs <= 1 or count < min_items:
-        return function(state, 0, count)
+        if sink is None:
+            return function(state, 0, count)
+        for start in range(0, count, SINK_CHUNK):
+            sink(function(state, start, min(count, start + SINK_CHUNK)))
+        return []
     global _TASK
     pieces = min(count, jobs * 4)   # several chunks per worker even out pages of unequal cost
+    if sink is not None:
+        pieces = max(pieces, min(count, -(-count // SINK_CHUNK)))
     bounds = [(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)]
     _TASK = (function, state)
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+    out: list = []
     try:
-        results = pool.map(_run, bounds, chunksize=1)
+        for kind, value in pool.imap(_run, bounds, chunksize=1):
+            if kind == "failed":
+                raise BuildFailed(value)
+            if sink is None:
+                out.extend(value)
+            else:
+                sink(value)
         pool.close()   # workers finish and exit on their own: no signal, nothing printed
     finally:
         _TASK = None
         pool.terminate()
         pool.join()
-    out: list = []
-    for kind, value in results:
-        if kind == "failed":
-            raise BuildFailed(value)
-        out.extend(value)
     return out
 
 

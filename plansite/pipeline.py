@@ -73,32 +73,42 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
     if not drafts:
         report.drafts = [p for p in content.plans if p.draft]
         content = content.without_drafts()
-    try:
-        published = None if cache is not None else incremental.PublishedPages(config.root, config.path("output"))
-        files, model = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs,
-                                   published)
-    except OSError as exc:   # e.g. a static file removed while the site was being built
-        report.problems.add(os_error_problem(exc, "建置時無法讀取檔案",
-                                             "請確認這個檔案存在而且可以讀取，然後重新建置；上一次建置的網站保持不變。"))
-        raise BuildFailed(report.problems) from None
-    progress("寫入輸出目錄… Writing")
     out = config.path("output")
+    stage = published = None
     try:
-        if cache is None:
-            write.publish(out, files, static_dir=config.path("static"))
-            published.record(files)
+        if cache is None:   # `build`: every file goes to a staging folder as soon as it is made
+            stage = write.Stage(out, config.path("static"))
+            published = incremental.PublishedPages(config.root, out)
+        files, model = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs,
+                                   published, sink=stage.add if stage is not None else None)
+        progress("寫入輸出目錄… Writing")
+        if stage is not None:
+            stage.commit()
+            published.record(stage.digests)
+            report.pages, report.files = len(stage.digests), stage.count
         else:  # the preview: rewrite only what changed since its last good build
             last = cache.get("written") or {}
             # the search index comes after the pages (report.finish): until then the last one stays
             kept = [render.OutFile(path, data) for path, data in last.items() if search.is_index_file(path)]
-            cache["written"] = write.update(out, files + kept, config.path("static"), last or None)
+            try:
+                cache["written"] = write.update(out, files + kept, config.path("static"), last or None)
+            except OSError as exc:
+                raise write.OutputError(exc) from None
             _memo(cache).settle()
             report.finish = lambda: _finish_preview(config, model, out, files, cache)
-    except OSError as exc:
-        report.problems.add(os_error_problem(exc, f"無法寫入網站輸出資料夾「{display_path(out)}」", _write_hint(exc)))
+            report.pages = sum(1 for f in files if f.path.endswith(".html"))
+            report.files = len(files)
+    except write.OutputError as exc:
+        report.problems.add(os_error_problem(exc.error, f"無法寫入網站輸出資料夾「{display_path(out)}」",
+                                             _write_hint(exc.error)))
         raise BuildFailed(report.problems) from None
-    report.pages = sum(1 for f in files if f.path.endswith(".html"))
-    report.files = len(files)
+    except OSError as exc:   # e.g. a static file removed while the site was being built
+        report.problems.add(os_error_problem(exc, "建置時無法讀取檔案",
+                                             "請確認這個檔案存在而且可以讀取，然後重新建置；上一次建置的網站保持不變。"))
+        raise BuildFailed(report.problems) from None
+    finally:
+        if stage is not None:
+            stage.abort()   # after commit there is nothing left to remove
     if stamp is not None:
         stamp.record(report.pages, report.files, report.problems, report.drafts)
     report.seconds = time.monotonic() - started
@@ -136,12 +146,15 @@ def _finish_preview(config: Config, model, out, files: list, cache) -> None:
 
 
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,
-                progress, jobs: int,
-                published: "incremental.PublishedPages | None" = None) -> tuple[list, "site.SiteModel"]:
-    """Every output file in memory: downloads and QR codes, PDFs, pages and feeds, and the site model.
+                progress, jobs: int, published: "incremental.PublishedPages | None" = None,
+                sink=None) -> tuple[list, "site.SiteModel"]:
+    """Every output file: downloads and QR codes, PDFs, pages and feeds; and the site model.
 
-    The preview (`cache`) remakes only what its last build's files do not already hold
-    (plansite/incremental.py), and leaves the search index to `Report.finish`."""
+    With `sink` (`build`), files go to sink(list) as they are made and the list returned is empty;
+    otherwise they are returned in memory. The preview (`cache`) remakes only what its last build's
+    files do not already hold (plansite/incremental.py), and leaves the search index to `Report.finish`."""
+    kept: list = []
+    emit = sink or kept.extend
     from . import assets, render, site  # noqa: PLC0415 - only needed when building
 
     memo = _memo(cache) if cache is not None else None
@@ -151,26 +164,28 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
     progress(f"產生下載檔與 QR Code（{len(model.plans)} 份計畫）… Making downloads")
-    files, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads,
-                                         jobs=jobs, cache=cache is None,   # the preview makes no downloads
-                                         known_qr=memo.qr if memo else None)
+    made, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads,
+                                        jobs=jobs, cache=cache is None,   # the preview makes no downloads
+                                        known_qr=memo.qr if memo else None, sink=sink)
+    emit(made)
+    del made
     if pdf and downloads:
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
-        files += _print_plans(model, config, env, listing, problems, progress, jobs)
+        emit(_print_plans(model, config, env, listing, problems, progress, jobs))
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
     if published is not None:   # `build`: pages whose content is unchanged come from the last published site
-        files += published.memo.render_changed(model, config, env, listing, published, jobs,
-                                               code=buildcache.code_key())
+        emit(published.memo.render_changed(model, config, env, listing, published, jobs,
+                                           code=buildcache.code_key(), sink=sink))
         redone = len(published.memo.rendered)
         if redone < len(model.pages):
             progress(f"頁面：{redone} 頁重新產生，{len(model.pages) - redone} 頁內容未變，沿用上次發布的檔案。"
                      f" Pages: {redone} rendered, {len(model.pages) - redone} reused.")
     elif memo is None:
-        files += render.render_pages(model, config, env, listing, jobs=jobs)
+        emit(render.render_pages(model, config, env, listing, jobs=jobs, sink=sink))
     else:
-        files += memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs)
-    files += render.render_feeds(model, config, env, listing, search_index=memo is None)
-    return files, model
+        emit(memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs))
+    emit(render.render_feeds(model, config, env, listing, search_index=memo is None))
+    return kept, model
 
 
 def _write_hint(exc: OSError) -> str:

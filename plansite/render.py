@@ -95,7 +95,7 @@ def _relpath(target: str, base: str) -> str:
 
 def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
                  kinds: tuple[str, ...] | None = None, absolute: bool = False, jobs: int = 1,
-                 only: list[Page] | None = None) -> list[OutFile]:
+                 only: list[Page] | None = None, sink=None) -> list[OutFile]:
     """Every page (or only those of `kinds`, or the pages `only`), with the downloads each one lists,
     by `jobs` processes.
 
@@ -103,6 +103,10 @@ def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, list
     links must lead to the published site, not to the folder they were printed from."""
     pages = [page for page in (model.pages if only is None else only) if kinds is None or page.kind in kinds]
     state = (pages, model, config, env, listing, absolute)
+    if sink is not None:   # `build`: each chunk of pages goes to the output folder as it is rendered
+        parallel.run_chunked(_render_some, state, len(pages), jobs,
+                             sink=lambda made: sink([OutFile(path, data) for path, data in made]))
+        return []
     return [OutFile(path, data) for path, data in parallel.run_chunked(_render_some, state, len(pages), jobs)]
 
 

@@ -11,39 +11,115 @@ import tempfile
 from .errors import BuildFailed, Pos, Problems
 
 
-def publish(out_dir: pathlib.Path, files, static_dir: pathlib.Path) -> None:
-    """Fill a staging folder beside `out_dir` and swap it in only when everything is written.
+class OutputError(Exception):
+    """Writing the output folder failed (no permission, disk full, a file in the way): `error` is the
+    OSError, naming the output path the editor knows. Kept apart from errors reading the input."""
 
-    Two files claiming one path is an error, never a silent overwrite. On any failure the
-    previous output stays untouched and the staging folder is removed; file-system errors
-    (no permission, disk full, a file in the way) are raised as OSError for the caller to report.
-    """
-    wanted = _collect(files, static_dir)
-    out_dir = out_dir.resolve()
-    if out_dir.exists() and not out_dir.is_dir():   # never swap a directory in for the user's file
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(out_dir))
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    except OSError as exc:
-        raise _named(exc, out_dir) from None
-    try:
-        made: set[str] = set()
-        for rel, data in wanted.items():
-            target = staging / rel
-            if target.parent not in made:
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class Stage:
+    """A staging folder beside `out_dir`, filled as the build makes its files and swapped in by
+    `commit` only when everything is written; `abort` (or leaving a `with` block by an exception)
+    removes it and leaves the previous output untouched.
+
+    Files are written as they come, so a build never holds the whole site in memory. Two files
+    claiming one path (case-insensitively, for Windows and macOS hosts) or a path leaving the folder
+    is an error (BuildFailed), never a silent overwrite. A file identical to the previous output's
+    becomes a hard link to it. `digests` holds incremental.file_digest of every page (.html) written."""
+
+    def __init__(self, out_dir: pathlib.Path, static_dir: pathlib.Path) -> None:
+        self.out_dir = out_dir.resolve()
+        self.digests: dict[str, str] = {}
+        self.count = 0
+        self._seen: set[str] = set()
+        self._made: set[pathlib.Path] = set()
+        if self.out_dir.exists() and not self.out_dir.is_dir():   # never swap a directory in for the user's file
+            raise OutputError(NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.out_dir)))
+        try:
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.staging-",
+                                                         dir=self.out_dir.parent))
+        except OSError as exc:
+            raise OutputError(_named(exc, self.out_dir)) from None
+        try:
+            if static_dir.is_dir():
+                self.add([_Static("static/" + p.relative_to(static_dir).as_posix(), p)
+                          for p in sorted(static_dir.rglob("*")) if p.is_file()])
+        except BaseException:
+            self.abort()
+            raise
+        self.digests, self.count = {}, 0   # the build's own files are counted, as the build reports them
+
+    def __enter__(self) -> "Stage":
+        return self
+
+    def __exit__(self, kind, _value, _trace) -> None:
+        if kind is not None:
+            self.abort()
+
+    def add(self, files) -> None:
+        """Write these files (objects with .path and .data) into the staging folder."""
+        from .incremental import file_digest  # noqa: PLC0415 - incremental imports the site model
+
+        for f in files:
+            path, data = f.path, f.data
+            _check_path(path, self._seen)
+            target = self.staging / path
+            if target.parent not in self._made:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if _link_unchanged(out_dir / rel, target, data):
+                self._made.add(target.parent)
+            if path.endswith(".html"):
+                self.digests[path] = file_digest(data)
+            self.count += 1
+            if _link_unchanged(self.out_dir / path, target, data):
                 continue
             try:
                 target.write_bytes(data)
             except OSError as exc:
-                raise _named(exc, out_dir / rel) from None
-        _swap(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+                raise OutputError(_named(exc, self.out_dir / path)) from None
+
+    def commit(self) -> None:
+        try:
+            _swap(self.staging, self.out_dir)
+        except OSError as exc:
+            self.abort()
+            raise OutputError(_named(exc, self.out_dir)) from None
+        self.staging = None
+
+    def abort(self) -> None:
+        """Remove the staging folder (nothing once committed)."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+
+class _Static:
+    """A file of the static folder, read when it is written."""
+
+    def __init__(self, path: str, source: pathlib.Path) -> None:
+        self.path, self.source = path, source
+
+    @property
+    def data(self) -> bytes:
+        return self.source.read_bytes()
+
+
+def publish(out_dir: pathlib.Path, files, static_dir: pathlib.Path) -> None:
+    """Fill a staging folder beside `out_dir` and swap it in only when everything is written (Stage).
+    File-system errors are raised as OSError, naming the output path, for the caller to report.
+    A bad path is refused before anything is created."""
+    seen: set[str] = set()
+    for f in files:
+        _check_path(f.path, seen)
+    try:
+        with Stage(out_dir, static_dir) as stage:
+            stage.add(files)
+            stage.commit()
+    except OutputError as exc:
+        raise exc.error from None
 
 
 def _link_unchanged(old: pathlib.Path, target: pathlib.Path, data: bytes) -> bool:
@@ -88,26 +164,31 @@ def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dic
 
 
 def _collect(files, static_dir: pathlib.Path) -> dict[str, bytes]:
-    """Every output file by path: the static folder under static/, then the built files.
-    Two files on one path (case-insensitively, for Windows and macOS hosts) is an error."""
+    """Every output file by path: the static folder under static/, then the built files."""
     wanted: dict[str, bytes] = {}
     seen: set[str] = set()
     items = [("static/" + p.relative_to(static_dir).as_posix(), p.read_bytes())
              for p in sorted(static_dir.rglob("*")) if p.is_file()] if static_dir.is_dir() else []
     for path, data in items + [(f.path, f.data) for f in files]:
-        if not _inside(path):
-            problems = Problems()
-            problems.error(Pos(pathlib.Path(path)), f"輸出路徑「{path!r}」會寫到網站輸出資料夾之外，已拒絕寫入。",
-                           "請檢查機關、單位與架構代稱只用小寫英文字母、數字與連字號。 Output path escapes the site folder.")
-            raise BuildFailed(problems)
-        if path.lower() in seen:
-            problems = Problems()
-            problems.error(Pos(pathlib.Path(path)), f"兩個頁面使用同一個網址「{path}」。",
-                           "請檢查機關或單位代稱是否重複。 Two pages claim one URL.")
-            raise BuildFailed(problems)
-        seen.add(path.lower())
+        _check_path(path, seen)
         wanted[path] = data
     return wanted
+
+
+def _check_path(path: str, seen: set[str]) -> None:
+    """A path inside the output folder, not yet claimed (case-insensitively, for Windows and macOS
+    hosts); it is then added to `seen`. BuildFailed otherwise."""
+    if not _inside(path):
+        problems = Problems()
+        problems.error(Pos(pathlib.Path(path)), f"輸出路徑「{path!r}」會寫到網站輸出資料夾之外，已拒絕寫入。",
+                       "請檢查機關、單位與架構代稱只用小寫英文字母、數字與連字號。 Output path escapes the site folder.")
+        raise BuildFailed(problems)
+    if path.lower() in seen:
+        problems = Problems()
+        problems.error(Pos(pathlib.Path(path)), f"兩個頁面使用同一個網址「{path}」。",
+                       "請檢查機關或單位代稱是否重複。 Two pages claim one URL.")
+        raise BuildFailed(problems)
+    seen.add(path.lower())
 
 
 def _inside(path: str) -> bool:

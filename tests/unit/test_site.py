@@ -160,6 +160,8 @@ def test_a_template_error_also_leaves_the_previous_output_untouched(tmp_path):
     assert result.returncode == 1
     assert "pages/unit.html" in result.stderr and "Traceback" not in result.stderr
     assert digest(out) == before
+    # the pages rendered before the failing one went to a staging folder, which is gone
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) in ([], [".cache"])
 
 
 def test_accessibility_badge_appears_on_the_home_page_only_when_configured(tmp_path):
