@@ -188,7 +188,8 @@ def _norm(text: str) -> str:
     return re.sub(r"\d{2,3}年", "N年", re.sub(r"\s+", "", text or ""))
 
 
-def diff_all(pairs: list[tuple[Plan, Plan]], jobs: int = 1, known: dict | None = None) -> list[PlanDiff]:
+def diff_all(pairs: list[tuple[Plan, Plan]], jobs: int = 1, known: dict | None = None,
+             made: dict | None = None) -> list[PlanDiff]:
     """diff_plans of each (older, newer) pair, by `jobs` processes. Workers send back positions, not
     measures, so every diff holds this process's own Measure objects, as diff_plans would.
 
@@ -200,12 +201,21 @@ def diff_all(pairs: list[tuple[Plan, Plan]], jobs: int = 1, known: dict | None =
     else:
         keys = [_pair_key(old, new) for old, new in pairs]
         todo = sorted({key: i for i, key in reversed(list(enumerate(keys))) if key not in known}.values())
-        made = parallel.run_chunked(_compact_diffs, [pairs[i] for i in todo], len(todo), jobs)
-        found = {**known, **{keys[i]: m for i, m in zip(todo, made)}}
+        done = parallel.run_chunked(_compact_diffs, [pairs[i] for i in todo], len(todo), jobs)
+        found = {**known, **{keys[i]: m for i, m in zip(todo, done)}}
         known.clear()
         known.update((key, found[key]) for key in keys)
         compact = [found[key] for key in keys]
-    return [_expand(old, new, found) for (old, new), found in zip(pairs, compact)]
+    if made is None:
+        return [_expand(old, new, found) for (old, new), found in zip(pairs, compact)]
+    # the preview keeps the PlanDiffs too, for as long as the loader hands back the same two plans
+    out = []
+    for (old, new), found in zip(pairs, compact):
+        last = made.get((id(old), id(new)))
+        out.append(last if last is not None and last.old is old and last.new is new else _expand(old, new, found))
+    made.clear()
+    made.update(((id(d.old), id(d.new)), d) for d in out)
+    return out
 
 
 def _pair_key(old: Plan, new: Plan) -> str:

@@ -91,6 +91,7 @@ class Memo:
     parts: dict = field(default_factory=dict)
     pages: dict[str, bytes] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)   # the pages the last build rendered (out paths)
+    derived: object = None   # site.Derived: per-agency values of the site model, while the agency is unchanged
     _pending: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def page_keys(self, pages, common: bytes, downloads) -> dict[str, bytes | None]:

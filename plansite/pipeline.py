@@ -158,8 +158,11 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
     from . import assets, render, site  # noqa: PLC0415 - only needed when building
 
     memo = _memo(cache) if cache is not None else None
+    if memo is not None and memo.derived is None:
+        memo.derived = site.Derived()
     model = site.build_site(content, config, _a11y_record(config, problems), jobs=jobs,
-                            known_diffs=memo.diffs if memo else published.diffs if published else None)
+                            known_diffs=memo.diffs if memo else published.diffs if published else None,
+                            derived=memo.derived if memo else None)
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)

@@ -169,6 +169,34 @@ def search_filters(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
     return SearchFilters([(a.slug, a.full_name) for a in with_plans], years, pillars)
 
 
+class Derived:
+    """What the site model derives from one agency (its units' measures, each plan's units, its
+    comparisons), kept between the preview's rebuilds for as long as the loader hands back the very
+    same agency and plan objects (their folder unchanged: load._agency_folder). `build` makes
+    everything once and keeps nothing."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, tuple] = {}
+        self._now: dict[int, tuple] = {}
+        self.diffs: dict = {}   # the year-over-year comparisons, by their two plans (compare.diff_all)
+
+    def begin(self) -> None:
+        """A new model: what the last one derived may be taken, for its own agencies only."""
+        self._last, self._now = self._now or self._last, {}
+
+    def of(self, agency: Agency, make):
+        found = self._now.get(id(agency)) or self._last.get(id(agency))
+        if found is None or found[0] is not agency:
+            found = (agency, make(agency))
+        self._now[id(agency)] = found
+        return found[1]
+
+
+def _agency_facts(agency: Agency) -> tuple[dict[int, list], dict[int, list[Unit]]]:
+    """_unit_measures of the agency, and each of its plans' units by id(plan)."""
+    return _unit_measures(agency), {id(plan): _plan_units(plan) for plan in agency.plans}
+
+
 @dataclass(frozen=True)
 class CounterpartAnswer:
     """A plan's answer to another edition's corresponding pillar or item."""
@@ -259,7 +287,7 @@ class SiteModel:
 
 
 def build_site(content: Content, config: Config, a11y_check: dict | None = None, jobs: int = 1,
-               known_diffs: dict | None = None) -> SiteModel:
+               known_diffs: dict | None = None, derived: Derived | None = None) -> SiteModel:
     """The whole site; `a11y_check` is the last `check --a11y` record, for the 無障礙聲明 page.
     The year-over-year comparisons are computed by `jobs` processes; the preview passes those it
     made before (`known_diffs`, see compare.diff_all)."""
@@ -309,8 +337,13 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
     agencies_crumb = ("機關列表", "agencies/")
     pairs = [(max((p for p in agency.plans if p.year < plan.year), key=lambda p: p.year), plan)
              for agency in agencies for plan in agency.plans if any(p.year < plan.year for p in agency.plans)]
-    diffs = {id(new): diff for (_old, new), diff in zip(pairs, compare_mod.diff_all(pairs, jobs, known_diffs))}
+    if derived is None:
+        derived = Derived()
+    derived.begin()
+    diffs = {id(new): diff for (_old, new), diff in
+             zip(pairs, compare_mod.diff_all(pairs, jobs, known_diffs, made=derived.diffs))}
     for agency in agencies:
+        by_unit, plan_units = derived.of(agency, _agency_facts)
         above = [home, agencies_crumb, *org_crumbs[agency.slug]]   # 機關列表 › 交通部 › 民用航空局
         a_crumb = (agency.name, agency_url(agency))
         pages.append(Page("agency", agency_url(agency), agency.full_name, above,
@@ -320,7 +353,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
         for plan in agency.plans:
             older = [p for p in agency.plans if p.year < plan.year]
             newer = [p for p in agency.plans if p.year > plan.year]
-            units = _plan_units(plan)
+            units = plan_units[id(plan)]
             pages.append(Page("plan", plan_url(plan), ("【草稿】" if plan.draft else "") + plan.full_title,
                               [*above, a_crumb], {
                 "plan": plan, "table": Lazy(lambda plan=plan: table_mod.build_table(plan)),
@@ -337,7 +370,6 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                                   [*above, a_crumb, (plan.title, plan_url(plan))],
                                   {"diff": diff, "similar_percent": compare_mod.SIMILAR_PERCENT},
                                   descriptions.compare(diff), sources=(agency,)))
-        by_unit = _unit_measures(agency)
         for unit in agency.units:
             unit_years = by_unit[id(unit)]
             pages.append(Page("unit", unit_url(agency, unit), f"{agency.full_name}{unit.name}",

@@ -143,7 +143,7 @@ def _named(exc: OSError, path: pathlib.Path) -> OSError:
 def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dict[str, bytes] | None) -> dict[str, bytes]:
     """The preview's write: after a successful build, replace only the files that changed (each
     atomically) and remove the ones no longer made. Returns what the output now holds."""
-    wanted = _collect(files, static_dir)
+    wanted = _collect(files, static_dir, checked=previous or {})
     if previous is None or not out_dir.is_dir():
         publish(out_dir, files, static_dir)
         return wanted
@@ -163,22 +163,24 @@ def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dic
     return wanted
 
 
-def _collect(files, static_dir: pathlib.Path) -> dict[str, bytes]:
-    """Every output file by path: the static folder under static/, then the built files."""
+def _collect(files, static_dir: pathlib.Path, checked=()) -> dict[str, bytes]:
+    """Every output file by path: the static folder under static/, then the built files. A path in
+    `checked` (the preview's last good build) is known to stay inside the folder; duplicates are
+    looked for on every path."""
     wanted: dict[str, bytes] = {}
     seen: set[str] = set()
     items = [("static/" + p.relative_to(static_dir).as_posix(), p.read_bytes())
              for p in sorted(static_dir.rglob("*")) if p.is_file()] if static_dir.is_dir() else []
     for path, data in items + [(f.path, f.data) for f in files]:
-        _check_path(path, seen)
+        _check_path(path, seen, inside=path in checked)
         wanted[path] = data
     return wanted
 
 
-def _check_path(path: str, seen: set[str]) -> None:
-    """A path inside the output folder, not yet claimed (case-insensitively, for Windows and macOS
-    hosts); it is then added to `seen`. BuildFailed otherwise."""
-    if not _inside(path):
+def _check_path(path: str, seen: set[str], inside: bool = False) -> None:
+    """A path inside the output folder (or known to be: `inside`), not yet claimed (case-insensitively,
+    for Windows and macOS hosts); it is then added to `seen`. BuildFailed otherwise."""
+    if not inside and not _inside(path):
         problems = Problems()
         problems.error(Pos(pathlib.Path(path)), f"輸出路徑「{path!r}」會寫到網站輸出資料夾之外，已拒絕寫入。",
                        "請檢查機關、單位與架構代稱只用小寫英文字母、數字與連字號。 Output path escapes the site folder.")
