@@ -5,6 +5,8 @@ plans/<agency-slug>/<ROC year>.yaml  one plan per year
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import difflib
 import pathlib
@@ -12,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from . import lint, schema, yamlfile
+from . import buildcache, lint, schema, yamlfile
 from .errors import PlanError, Pos, Problems
 from .model import (Agency, Approval, Column, Framework, Group, Item, Measure, Opening, Pillar, Plan, Section,
                     Unit, Unplaced)
@@ -140,8 +142,74 @@ def _editor_temp(name: str) -> bool:
     return name.startswith((".", "#", "~$")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
 
 
+class DocStore:
+    """`build`'s parsed files on disk (<project>/.cache/docs): a file whose text, kind and program are
+    those of an earlier build that found nothing wrong in it is not parsed or checked again. Plain
+    JSON (yamlfile.to_json), never pickle; a damaged entry is parsed again; entries no build used are
+    removed (`prune`). Files with any problem are never stored, so every message is made afresh."""
+
+    def __init__(self, root: pathlib.Path) -> None:
+        self.files = buildcache.FileCache(root, "docs")
+        self.used: set[str] = set()
+
+    def read(self, path: pathlib.Path, kind: str, problems: Problems) -> Doc | None:
+        try:
+            text = yamlfile.read_text(path)
+        except PlanError as exc:
+            problems.add(exc.problem)
+            return None
+        key = self.files.key(kind, text)
+        self.used.add(key)
+        entry = self.files.get(key)
+        doc = yamlfile.from_json(path, text, entry[0][1]) if entry else None
+        if doc is not None:
+            return doc
+        try:
+            doc = yamlfile.load(path, text)
+        except PlanError as exc:
+            problems.add(exc.problem)
+            return None
+        found = _check_doc(doc, kind)
+        for p in found:
+            problems.add(p)
+        if not found:
+            raw = yamlfile.to_json(doc)
+            if raw is not None:
+                self.files.put(key, [([], raw)])
+        return None if any(p.is_error and p.blocking for p in found) else doc
+
+    def prune(self) -> None:
+        self.files.prune(self.used)
+
+
+_DOC_STORE: contextvars.ContextVar = contextvars.ContextVar("doc_store", default=None)
+
+
+@contextlib.contextmanager
+def stored_docs(root: pathlib.Path):
+    """While loading for `build` (no preview cache): read files through a DocStore under `root`."""
+    store = DocStore(root)
+    token = _DOC_STORE.set(store)
+    try:
+        yield store
+    finally:
+        _DOC_STORE.reset(token)
+    store.prune()
+
+
+def _check_doc(doc: Doc, kind: str) -> list:
+    found = schema.check(doc, kind)
+    if kind != "framework":
+        found += lint.check_text(doc)
+    return found
+
+
 def read_doc(path: pathlib.Path, kind: str, problems: Problems, cache: dict | None = None) -> Doc | None:
-    """Parse and schema-check one file; with a cache (the preview server's), unchanged files are not re-read."""
+    """Parse and schema-check one file; with a cache (the preview server's), unchanged files are not re-read;
+    inside stored_docs (`build`), files unchanged since an earlier build come from .cache/docs."""
+    store = _DOC_STORE.get() if cache is None else None
+    if store is not None:
+        return store.read(path, kind, problems)
     try:
         stat = path.stat()
         key = (str(path), kind, stat.st_mtime_ns, stat.st_size)
@@ -155,9 +223,7 @@ def read_doc(path: pathlib.Path, kind: str, problems: Problems, cache: dict | No
         except PlanError as exc:
             problems.add(exc.problem)
             return None
-        found = schema.check(doc, kind)
-        if kind != "framework":
-            found += lint.check_text(doc)
+        found = _check_doc(doc, kind)
         if cache is not None and key is not None:
             cache[key] = (doc, found)
     for p in found:

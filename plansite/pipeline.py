@@ -1,6 +1,7 @@
 """The build, as a pipeline you can read in one screen."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import subprocess
@@ -32,11 +33,14 @@ def check(config: Config, cache: dict | None = None) -> Report:
     """Load and validate every framework, agency and plan; never raises for bad input."""
     problems = Problems()
     _check_site_settings(config, problems)
-    synonyms.load_synonyms(config.path("synonyms"), problems)   # the search's word list: checked with the plans
-    fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
-    content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
-    if content is not None:   # correspondences between framework editions, checked against both frameworks
-        content.crosswalks = frameworks.load_crosswalks(config.path("frameworks") / frameworks.CROSSWALKS, fws, problems)
+    # without the preview's cache, files unchanged since an earlier run come from .cache/docs
+    with load.stored_docs(config.root) if cache is None else contextlib.nullcontext():
+        synonyms.load_synonyms(config.path("synonyms"), problems)   # the search's word list: checked with the plans
+        fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
+        content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
+        if content is not None:   # correspondences between framework editions, checked against both frameworks
+            content.crosswalks = frameworks.load_crosswalks(config.path("frameworks") / frameworks.CROSSWALKS,
+                                                            fws, problems)
     return Report(problems=problems, content=content)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import pathlib
 import re
 from dataclasses import dataclass, field
@@ -55,6 +56,54 @@ class Doc:
     def digest(self) -> str:
         """A fingerprint of the file's text: the preview re-renders a page only when the texts behind it change."""
         return hashlib.blake2b("\n".join(self.lines).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _paths(data: Any) -> tuple[list[PathKey], list[PathKey]]:
+    """Every value's path and every mapping key's path, in document order: the order both readers
+    record positions in (tests/unit/test_yaml_fast.py)."""
+    values: list[PathKey] = []
+    keys: list[PathKey] = []
+
+    def walk(value: Any, path: PathKey) -> None:
+        values.append(path)
+        if type(value) is dict:
+            for key, item in value.items():
+                keys.append(path + (key,))
+                walk(item, path + (key,))
+        elif type(value) is list:
+            for index, item in enumerate(value):
+                walk(item, path + (index,))
+
+    walk(data, ())
+    return values, keys
+
+
+def to_json(doc: Doc) -> bytes | None:
+    """The parsed file as plain JSON for .cache/docs: its data and the line and column of every value
+    and key, in document order. None when the positions are not exactly one per path in that order
+    (then the file is simply parsed again next time)."""
+    values, keys = _paths(doc.data)
+    if list(doc.value_pos) != values or list(doc.key_pos) != keys:
+        return None
+    flat = [n for pos in doc.value_pos.values() for n in (pos.line, pos.col)]
+    flat_keys = [n for pos in doc.key_pos.values() for n in (pos.line, pos.col)]
+    return json.dumps([doc.data, flat, flat_keys], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def from_json(path: pathlib.Path, text: str, raw: bytes) -> Doc | None:
+    """The Doc to_json wrote, for the file at `path` whose text is `text`; None if it does not fit."""
+    try:
+        data, flat, flat_keys = json.loads(raw)
+        values, keys = _paths(data)
+        if len(flat) != 2 * len(values) or len(flat_keys) != 2 * len(keys):
+            return None
+        lines = iter(flat)
+        value_pos = {p: Pos(path, line, col) for p, line, col in zip(values, lines, lines)}
+        lines = iter(flat_keys)
+        key_pos = {p: Pos(path, line, col) for p, line, col in zip(keys, lines, lines)}
+    except (ValueError, TypeError):
+        return None
+    return Doc(path=path, data=data, lines=text.splitlines(), value_pos=value_pos, key_pos=key_pos)
 
 
 class _Loader(yaml.SafeLoader):
@@ -128,9 +177,10 @@ def read_text(path: pathlib.Path) -> str:
     return text
 
 
-def load(path: pathlib.Path) -> Doc:
-    """Load one YAML file into a Doc, or raise PlanError with file:line:column."""
-    text = read_text(path)
+def load(path: pathlib.Path, text: str | None = None) -> Doc:
+    """Load one YAML file (whose text, if already read, is `text`) into a Doc, or raise PlanError
+    with file:line:column."""
+    text = read_text(path) if text is None else text
     lines = text.splitlines()
     tab = _tab_indent(lines)
     if tab:
