@@ -28,6 +28,7 @@ class Links:
     no URL and imports nothing from the site model."""
     plan: Callable[[Plan], str]
     pillar_in_plan: Callable[[Plan, str], str]
+    item_in_plan: Callable[[Plan, str], str]                   # a framework item's rows in a plan's table
     results_in_plan: Callable[[Plan], str]
     node: Callable[[Framework, FrameworkNode], str]
     unit: Callable[[Agency, Unit], str]
@@ -62,7 +63,7 @@ class Row:
 class Matrix:
     """Rows × columns of counts: the heat table, completion by status, an agency's pillars per year."""
     id: str                  # unique on its page; the chart's and the table's ids derive from it
-    chart: str               # heat | stacked | grouped: how svgchart draws it
+    chart: str               # heat | stacked | grouped: how svgchart draws it; table: not drawn, a shaded table only
     title: str               # the chart's <title> and the table's <caption>
     description: str         # the chart's <desc>, also shown as the figure's text
     row_head: str            # the header of the row-label column: 機關, 構面
@@ -147,6 +148,43 @@ def heat_table(fig_id: str, fw: Framework, plans: list[Plan], labels: dict[int, 
                    + (f"項數最多的{level}是{columns[busiest].key}（{totals[busiest]} 項）。" if busiest is not None else "")
                    + "格中數字為項數，顏色越深項數越多。")
     return Matrix(fig_id, "heat", f"各機關各{level}的具體作法項數（{fw.name}）", description, "機關",
+                  columns, tuple(rows), totals, sum(totals))
+
+
+def item_table(fig_id: str, fw: Framework, root: FrameworkNode, plans: list[Plan],
+               labels: dict[int, tuple[str, str]], links: Links) -> Matrix:
+    """Agencies × the sub-items (the framework's second level) of one pillar: each plan's measures per
+    sub-item, linking to that item's rows in the plan. Every plan is a row, also one with no measure in
+    the pillar: who does little on a pillar is part of the answer. Drawn as a shaded table, no chart."""
+    columns = tuple(Column(links.short_ref(fw, node), links.node_label(fw, node), links.node(fw, node))
+                    for node in root.children)
+    counted = []
+    for plan in plans:
+        counts: dict[str, int] = defaultdict(int)
+        for pillar in plan.pillars:
+            if pillar.code == root.code:
+                for item in pillar.items:
+                    counts[item.code] += item.measure_count
+        counted.append((plan, counts))
+    top = max((n for _, counts in counted for n in counts.values()), default=0)
+    rows = []
+    for plan, counts in counted:
+        cells = tuple(Count(counts.get(node.code, 0),
+                            links.item_in_plan(plan, node.code) if counts.get(node.code) else "",
+                            _heat_level(counts.get(node.code, 0), top)) for node in root.children)
+        label, short = labels[id(plan)]
+        rows.append(Row(label, short, links.pillar_in_plan(plan, root.code) if sum(counts.values()) else links.plan(plan),
+                        cells, sum(c.value for c in cells)))
+    totals = tuple(sum(r.cells[i].value for r in rows) for i in range(len(columns)))
+    level = fw.levels[1].name
+    pillar = pillar_column(fw, root, links)
+    busiest = max(range(len(columns)), key=lambda i: (totals[i], -i)) if sum(totals) else None
+    none = sum(1 for r in rows if not r.total)
+    description = (f"{len(rows)} 份計畫在{pillar.label}之下共 {sum(totals)} 項具體作法。"
+                   + (f"項數最多的{level}是{columns[busiest].key}（{totals[busiest]} 項）。" if busiest is not None else "")
+                   + (f"{none} 份計畫在這個{fw.levels[0].name}沒有具體作法。" if none else "")
+                   + "格中數字為項數，底色越深項數越多；點選數字可看到計畫中該項目的具體作法。")
+    return Matrix(fig_id, "table", f"各機關在{pillar.key}各{level}的具體作法項數（{fw.name}）", description, "機關",
                   columns, tuple(rows), totals, sum(totals))
 
 
@@ -369,7 +407,8 @@ def pillar_changes(diff, url: str, links: Links) -> YearChanges:
 OPEN_DATA_FIELDS = (   # open-data/overview.csv and .json, described on the 開放資料 page
     ("頁面", "圖表所在頁面的網址（相對於網站根目錄），例如 overview/kaohsiung/114/；機關頁的小圖為 agencies/<機關代稱>/。"),
     ("圖表代號", "圖表在該頁的代號，例如 heat-six-pillars（各機關各構面）、units（負責單位）、deadlines（完成期限）、"
-                 "status-plans（各機關執行狀態）、agency-pillars（機關頁各構面）。"),
+                 "status-plans（各機關執行狀態）、agency-pillars（機關頁各構面）、"
+                 "items-six-pillars-3（構面三之下各機關各服務項目，在該構面的頁面）。"),
     ("圖表", "圖表與表格的標題。"),
     ("列", "表格的列：機關、構面、單位或月份。"),
     ("欄", "表格的欄：構面、年度、執行狀態，或「具體作法項數」。"),

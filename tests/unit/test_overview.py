@@ -41,6 +41,32 @@ LABELS: dict[str, dict[str, str]] = {}     # framework id -> pillar code -> 一�
 FRAMEWORKS = _framework_keys()
 
 
+def _sub_item_keys() -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """framework id -> pillar code -> [(sub-item code, column header)]: 三(二) for numbered levels, the title otherwise."""
+    out = {}
+    for path in (REPO / "frameworks").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        top, second = data["levels"][0], data["levels"][1]
+        numbered = top["numbering"] != "none" and second["numbering"] != "none"
+        out[data["id"]] = {str(root["code"]): [(str(child["code"]), f"{CJK[i]}({CJK[j]})" if numbered else child["title"])
+                                               for j, child in enumerate(root.get("items", []))]
+                           for i, root in enumerate(data["items"])}
+    return out
+
+
+SUB_ITEMS = _sub_item_keys()
+
+
+def _item_codes(content: dict):
+    """The sub-item code of every measure under a pillar, in the order of _measures."""
+    for pillar in content.get("pillars", []):
+        for item in pillar.get("items", []):
+            groups = item.get("groups") or [{"measures": item.get("measures", [])}]
+            for group in groups:
+                for _measure in group.get("measures", []):
+                    yield str(item["code"])
+
+
 def _measures(content: dict):
     """(pillar code, measure as a dict, its units after inheritance) for every measure under a pillar."""
     def units(node, inherited):
@@ -69,7 +95,8 @@ def read_plans(plans_dir: pathlib.Path) -> list[dict]:
                 continue
             out.append({"slug": agency_dir.name, "name": agency["name"], "full_name": agency["full_name"],
                         "government": agency["government"], "year": int(plan["year"]),
-                        "framework": plan["framework"], "measures": list(_measures(plan["content"]))})
+                        "framework": plan["framework"], "measures": list(_measures(plan["content"])),
+                        "items": list(_item_codes(plan["content"]))})
     return out
 
 
@@ -89,6 +116,19 @@ def heat_expected(plans: list[dict], row_label) -> dict[str, dict[tuple[str, str
         figure = out.setdefault(f"heat-{plan['framework']}", {})
         for code, key in FRAMEWORKS[plan["framework"]]:
             figure[(row_label(plan), key)] = counts.get(code, 0)
+    return out
+
+
+def items_expected(plans: list[dict]) -> dict[str, dict[tuple[str, str], int]]:
+    """figure id (items-<framework>-<pillar>) -> {(agency, sub-item header): measures}: every plan of the
+    framework is a row of every pillar's figure, also with no measure in it."""
+    out: dict[str, dict] = {}
+    for plan in plans:
+        counts = collections.Counter(plan["items"])
+        for pillar, children in SUB_ITEMS[plan["framework"]].items():
+            figure = out.setdefault(f"items-{plan['framework']}-{pillar}", {})
+            for code, key in children:
+                figure[(plan["full_name"], key)] = counts.get(code, 0)
     return out
 
 
@@ -166,7 +206,9 @@ def check_figures(html: str) -> list[str]:
     every table a caption and scoped headers."""
     tables, charts, doc = figures(html)
     problems = [f"{fid}: chart without its table" for fid in charts if fid not in tables]
-    problems += [f"{fid}: table without its chart" for fid in tables if fid not in charts]
+    undrawn = set(doc.xpath("//table[@data-figure][@data-chart='none']/@data-figure"))   # a shaded table alone
+    problems += [f"{fid}: table without its chart" for fid in tables if fid not in charts and fid not in undrawn]
+    problems += [f"{fid}: chart of a table marked as not drawn" for fid in undrawn if fid in charts]
     for fid in set(tables) & set(charts):
         if tables[fid] != charts[fid]:
             diff = {k: (tables[fid].get(k), charts[fid].get(k)) for k in set(tables[fid]) | set(charts[fid])
@@ -257,6 +299,40 @@ def test_every_government_and_year_has_an_overview_with_its_own_plans(which, req
             assert tables[fid] == numbers == charts[fid], (url, fid)
         totals = doc.xpath(f"//table[@data-figure='{next(iter(expected))}']/tfoot//td")
         assert _int(totals[-1].text_content()) == sum(next(iter(expected.values())).values())
+
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_each_government_year_has_a_page_per_pillar_of_agencies_by_sub_item(which, request):
+    """Sub-item heat tables: one page per pillar (linked from the government's overview), every plan of
+    the framework a row, every sub-item a column, every number linking to that item's rows in the plan."""
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    checked = 0
+    for url, members in gov_pages(plans).items():
+        listed = lxml.html.fromstring(page(site, url)).xpath("//main//a/@href")
+        expected = items_expected(members)
+        assert expected, url
+        built = sorted(p.parent.name for p in (site / url).glob("*/index.html"))
+        assert built == sorted(fid.removeprefix("items-") for fid in expected), url
+        for fid, numbers in expected.items():
+            sub = f"{fid.removeprefix('items-')}/"
+            assert f"{sub}index.html" in listed, (url, sub)
+            tables, charts, doc = figures(page(site, url + sub))
+            assert tables == {fid: numbers}, (url, fid)
+            assert charts == {} and check_figures(page(site, url + sub)) == [], (url, fid)
+            slugs = {p["full_name"]: (p["slug"], p["year"]) for p in members}
+            fw, pillar = fid.removeprefix("items-").rsplit("-", 1)
+            codes = {key: code for code, key in SUB_ITEMS[fw][pillar]}
+            heads = [th.text_content().strip() for th in doc.xpath(f"//table[@data-figure='{fid}']/thead//th")]
+            for tr in doc.xpath(f"//table[@data-figure='{fid}']/tbody/tr"):
+                slug, year = slugs[tr.xpath("./th")[0].text_content().strip()]
+                for head, td in zip(heads[1:], tr.xpath("./td")):
+                    href = td.xpath("./a/@href")
+                    if head == "合計" or td.text_content().strip() == "0":
+                        assert href == [], (url, fid, head)
+                        continue
+                    assert href == [f"../../../../agencies/{slug}/{year}/index.html#i{codes[head].replace('.', '-')}"]
+                    checked += 1
+    assert checked > 5
 
 
 def test_seed_urls_and_the_pillar_figure_of_each_scope():
@@ -475,7 +551,9 @@ def test_open_data_holds_every_number_of_every_chart_as_csv_and_json(seed):
     assert len(doc["records"]) == len(rows)
     assert all(r == {**c, "數值": int(c["數值"])} for r, c in zip(doc["records"], rows))
     # the same numbers as each page's tables, and nothing else
-    pages = ["overview/", *gov_pages(SEED_PLANS), *(f"agencies/{p['slug']}/" for p in SEED_PLANS)]
+    breakdowns = [p.parent.relative_to(seed).as_posix() + "/" for p in (seed / "overview").glob("*/*/*/index.html")]
+    assert breakdowns
+    pages = ["overview/", *gov_pages(SEED_PLANS), *breakdowns, *(f"agencies/{p['slug']}/" for p in SEED_PLANS)]
     expected = {}
     for url in pages:
         tables, _, _ = figures(page(seed, url))
