@@ -15,10 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from .model import STATUSES, Agency, Framework, FrameworkNode, Plan, Unit
+from .model import STATUSES, Agency, Framework, FrameworkNode, Measure, Plan, Unit
 
 UNREPORTED = "未填報"
 TOP_UNITS = 10
+DUE_LINKS = 12           # a plan's measures due in one month linked one by one up to this many, else per item
 HEAT_LEVELS = 4          # shades above zero in the heat table (site.css .ps-heat--1 … --4)
 
 
@@ -29,6 +30,7 @@ class Links:
     plan: Callable[[Plan], str]
     pillar_in_plan: Callable[[Plan, str], str]
     item_in_plan: Callable[[Plan, str], str]                   # a framework item's rows in a plan's table
+    measures_in_plan: Callable[[Plan], Callable[[Measure], str]]   # plan -> (measure -> its own row in the plan)
     results_in_plan: Callable[[Plan], str]
     node: Callable[[Framework, FrameworkNode], str]
     unit: Callable[[Agency, Unit], str]
@@ -79,12 +81,31 @@ class Matrix:
 
 
 @dataclass(frozen=True)
+class ItemDue:
+    """A plan's measures under one framework item that a bar counts: each linked (number as the plan
+    shows it, its row), or, when the plan has more than DUE_LINKS in the bar, only the item's rows."""
+    label: str                                  # 三(二), or the item's title where the level is unnumbered
+    url: str                                    # the item's rows in the plan
+    count: int
+    measures: tuple[tuple[str, str], ...] = ()  # (1 or 2.1, url); () when linked per item
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A plan holding some of a bar's measures."""
+    label: str                                  # 高雄市甲仙區公所 114 年
+    url: str
+    count: int
+    items: tuple[ItemDue, ...]
+
+
+@dataclass(frozen=True)
 class Bar:
     label: str
     short: str
     value: int
     url: str = ""
-    plans: tuple[tuple[str, str], ...] = ()     # (plan label, url): where the counted measures are
+    plans: tuple[Holder, ...] = ()              # where the counted measures are, to the measure where few
 
 
 @dataclass(frozen=True)
@@ -233,36 +254,49 @@ def deadline_month(text: str) -> tuple[int, int] | None:
 
 def deadlines_by_month(fig_id: str, plans: list[Plan], links: Links,
                        plan_label: Callable[[Plan], str]) -> tuple[Bars | None, int]:
-    """Measures per deadline month, oldest month first, with the plans holding them; and how many
-    deadlines could not be read as a month. None when no measure has a deadline."""
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    per_plan: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    """Measures per deadline month, oldest month first, with the plans and measures behind each; and how
+    many deadlines could not be read as a month. None when no measure has a deadline."""
+    due: dict[tuple[int, int], dict[int, list]] = defaultdict(lambda: defaultdict(list))
     unread = 0
     by_id = {id(p): p for p in plans}
     for plan in plans:
-        for *_, measure in plan.measures():
+        for _pillar, item, _group, measure in plan.measures():
             if not measure.deadline:
                 continue
             month = deadline_month(measure.deadline)
             if month is None:
                 unread += 1
                 continue
-            counts[month] += 1
-            per_plan[month][id(plan)] += 1
-    if not counts:
+            due[month][id(plan)].append((item, measure))
+    if not due:
         return None, unread
     bars = []
-    for (year, month) in sorted(counts):
-        holders = sorted(per_plan[(year, month)].items(), key=lambda kv: plan_label(by_id[kv[0]]))
+    for (year, month) in sorted(due):
+        holders = sorted(due[(year, month)].items(), key=lambda kv: plan_label(by_id[kv[0]]))
         label = f"{year}年{month}月"
-        bars.append(Bar(label, label, counts[(year, month)], "",
-                        tuple((f"{plan_label(by_id[pid])}（{n} 項）", links.plan(by_id[pid])) for pid, n in holders)))
+        bars.append(Bar(label, label, sum(len(found) for found in due[(year, month)].values()), "",
+                        tuple(_holder(by_id[pid], found, links, plan_label) for pid, found in holders)))
     busiest = max(bars, key=lambda b: b.value)
     total = sum(b.value for b in bars)
     note = f"另有 {unread} 項的期限無法判讀月份，未列入。" if unread else ""
     return Bars(fig_id, "具體作法的完成期限（依月份）",
                 f"{total} 項具體作法訂有完成期限，最多集中在{busiest.label}（{busiest.value} 項）。{note}",
-                "完成期限", "具體作法項數", tuple(bars), plans_head="計畫"), unread
+                "完成期限", "具體作法項數", tuple(bars), plans_head="計畫與具體作法"), unread
+
+
+def _holder(plan: Plan, found: list, links: Links, plan_label: Callable[[Plan], str]) -> Holder:
+    """A plan's measures in one bar, grouped by item in the plan's order; each measure linked while the
+    plan has at most DUE_LINKS of them, so a page of a hundred plans stays light."""
+    fw = plan.framework
+    one_by_one = len(found) <= DUE_LINKS
+    row = links.measures_in_plan(plan) if one_by_one else None
+    by_item: dict[int, list] = {}
+    for item, measure in found:
+        by_item.setdefault(id(item), [item]).append(measure)
+    items = tuple(ItemDue(links.short_ref(fw, item.node), links.item_in_plan(plan, item.code), len(measures),
+                          tuple((m.number or "1", row(m)) for m in measures) if row else ())
+                  for item, *measures in by_item.values())
+    return Holder(plan_label(plan), links.plan(plan), len(found), items)
 
 
 def _status_index(status: str) -> int:

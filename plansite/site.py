@@ -572,7 +572,14 @@ def breakdown_url(government: str, year: int, fw: Framework, root: FrameworkNode
     return f"{government_overview_url(government, year)}{pillar_key(fw, root)}/"
 
 
+def measures_in_plan_urls(plan: Plan):
+    """measure -> its own row on the plan page (MeasureAnchors), for one plan's measures."""
+    anchors = MeasureAnchors(plan)
+    return lambda measure: plan_url(plan) + "#" + anchors(measure)
+
+
 OVERVIEW_LINKS = overview_mod.Links(plan=plan_url, pillar_in_plan=pillar_in_plan_url, item_in_plan=item_in_plan_url,
+                                    measures_in_plan=measures_in_plan_urls,
                                     results_in_plan=results_in_plan_url, node=node_url, unit=unit_url,
                                     node_label=node_label, short_ref=short_ref)
 

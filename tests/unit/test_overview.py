@@ -57,6 +57,21 @@ def _sub_item_keys() -> dict[str, dict[str, list[tuple[str, str]]]]:
 SUB_ITEMS = _sub_item_keys()
 
 
+def _due(content: dict):
+    """(month label, item code, its measure's place in the item) for every measure under a pillar whose
+    deadline reads 107/12/31: the place counts across the item's groups, as the plan page's anchors do."""
+    for pillar in content.get("pillars", []):
+        for item in pillar.get("items", []):
+            groups = item.get("groups") or [{"measures": item.get("measures", [])}]
+            n = 0
+            for group in groups:
+                for measure in group.get("measures", []):
+                    n += 1
+                    found = re.match(r"(\d+)/(\d+)/", str(measure.get("deadline", "")) if isinstance(measure, dict) else "")
+                    if found:
+                        yield f"{int(found.group(1))}年{int(found.group(2))}月", str(item["code"]), n
+
+
 def _item_codes(content: dict):
     """The sub-item code of every measure under a pillar, in the order of _measures."""
     for pillar in content.get("pillars", []):
@@ -96,7 +111,7 @@ def read_plans(plans_dir: pathlib.Path) -> list[dict]:
             out.append({"slug": agency_dir.name, "name": agency["name"], "full_name": agency["full_name"],
                         "government": agency["government"], "year": int(plan["year"]),
                         "framework": plan["framework"], "measures": list(_measures(plan["content"])),
-                        "items": list(_item_codes(plan["content"]))})
+                        "items": list(_item_codes(plan["content"])), "due": list(_due(plan["content"]))})
     return out
 
 
@@ -192,7 +207,7 @@ def figures(html: str) -> tuple[dict, dict, dict]:
         for tr in table.xpath("./tbody/tr"):
             row = tr.xpath("./th")[0].text_content().strip()
             for col, td in zip(heads[1:], tr.xpath("./td")):
-                if col not in ("合計", "計畫"):
+                if col not in ("合計", "計畫與具體作法"):
                     values[(row, col)] = _int(td.text_content())
         tables[table.get("data-figure")] = values
     for svg in doc.xpath("//svg[@data-figure]"):
@@ -366,6 +381,39 @@ def test_deadlines_by_month(which, request):
         assert charts["deadlines"] == tables["deadlines"]
     if which == "seed":
         assert deadlines_expected(SEED_PLANS) == {"107年12月": 92}
+
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_each_months_measures_link_to_their_own_rows_or_few_to_their_items(which, request):
+    """Deadlines by month: per plan, its measures due that month, each linked to its own row (an anchor
+    the plan page has); a plan with more than DUE_LINKS due in one month links each item holding them."""
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    kinds = collections.Counter()
+    for url, members in {"overview/": latest_per_agency(plans), **gov_pages(plans)}.items():
+        up = "../" * url.count("/")
+        doc = lxml.html.fromstring(page(site, url))
+        for tr in doc.xpath("//table[@data-figure='deadlines']/tbody/tr"):
+            month = tr.xpath("./th")[0].text_content().strip()
+            holders = tr.xpath("./td[2]/ul/li")
+            due = {(p["slug"], p["year"]): [(code, n) for m, code, n in p["due"] if m == month] for p in members}
+            due = {key: found for key, found in due.items() if found}
+            assert len(holders) == len(due), (url, month)
+            for li in holders:
+                hrefs = li.xpath(".//a/@href")
+                slug, year = re.fullmatch(rf"{re.escape(up)}agencies/([^/]+)/(\d+)/index.html", hrefs[0]).groups()
+                found = due[(slug, int(year))]
+                plan = f"{up}agencies/{slug}/{year}/index.html"
+                if len(found) <= overview.DUE_LINKS:
+                    expected = [f"{plan}#m{code.replace('.', '-')}-{n}" for code, n in found]
+                    kinds["measures"] += 1
+                else:
+                    expected = [f"{plan}#i{code.replace('.', '-')}" for code in dict.fromkeys(c for c, _n in found)]
+                    kinds["items"] += 1
+                assert hrefs[1:] == expected, (url, month, slug)
+                ids = set(lxml.html.fromstring(page(site, f"agencies/{slug}/{year}")).xpath("//@id"))
+                assert all(href.split("#")[1] in ids for href in expected), (url, month, slug)
+                assert f"（{len(found)} 項）" in li.text_content()
+    assert kinds["measures" if which == "shapes" else "items"] > 0, kinds
 
 
 def test_results_by_status_per_pillar_and_per_agency(shapes):
