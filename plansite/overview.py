@@ -19,6 +19,7 @@ from .model import STATUSES, Agency, Framework, FrameworkNode, Measure, Plan, Un
 
 UNREPORTED = "未填報"
 TOP_UNITS = 10
+TOP_DRAWN = 20           # a heat chart draws at most this many rows (the most measures); its table has all
 DUE_LINKS = 12           # a plan's measures due in one month linked one by one up to this many, else per item
 HEAT_LEVELS = 4          # shades above zero in the heat table (site.css .ps-heat--1 … --4)
 
@@ -73,6 +74,7 @@ class Matrix:
     rows: tuple[Row, ...]
     totals: tuple[int, ...]  # per column
     total: int
+    drawn: tuple[int, ...] | None = None   # the rows the chart draws (indices, table order); None: all
 
     @property
     def legend(self) -> tuple[Column, ...]:
@@ -147,29 +149,66 @@ def pillar_column(fw: Framework, node: FrameworkNode, links: Links) -> Column:
     return Column(key, links.node_label(fw, node), links.node(fw, node))
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Plans counted together as one row of a heat figure: a government's plans of one year."""
+    label: str
+    short: str
+    url: str                                    # the page of these plans' figures
+    plans: tuple[Plan, ...]
+    pillar_url: Callable[[FrameworkNode], str]  # the page holding these plans' measures of one pillar
+
+
 def heat_table(fig_id: str, fw: Framework, plans: list[Plan], labels: dict[int, tuple[str, str]],
-               links: Links) -> Matrix:
+               links: Links, drawn: int | None = None) -> Matrix:
     """Agencies × pillars of one framework: each plan's measures per pillar, linking to those rows of the plan.
 
-    `labels[id(plan)]` is the plan's (row label, short label)."""
-    columns = tuple(pillar_column(fw, root, links) for root in fw.roots)
-    counted = [(plan, pillar_counts(plan)) for plan in plans]
-    top = max((n for _, counts in counted for n in counts.values()), default=0)
+    `labels[id(plan)]` is the plan's (row label, short label). The table has every plan; past `drawn`
+    (default TOP_DRAWN) plans, the chart draws the `drawn` with most measures (Matrix.drawn)."""
+    rows = [(*labels[id(plan)], links.plan(plan), pillar_counts(plan),
+             lambda code, plan=plan: links.pillar_in_plan(plan, code)) for plan in plans]
+    return _heat(fig_id, fw, rows, links, "機關", f"{len(rows)} 份計畫", "個機關", drawn or TOP_DRAWN)
+
+
+def heat_by_scope(fig_id: str, fw: Framework, scopes: list[Scope], links: Links) -> Matrix:
+    """Scopes (a government's year) × pillars of one framework: the measures of the scope's plans per
+    pillar, each number linking to the page that lists them by agency and sub-item."""
     rows = []
-    for plan, counts in counted:
-        cells = tuple(Count(counts.get(root.code, 0),
-                            links.pillar_in_plan(plan, root.code) if counts.get(root.code) else "",
+    for scope in scopes:
+        counts: dict[str, int] = defaultdict(int)
+        for plan in scope.plans:
+            for code, n in pillar_counts(plan).items():
+                counts[code] += n
+        rows.append((scope.label, scope.short, scope.url, counts,
+                     lambda code, scope=scope: scope.pillar_url(fw.nodes[code])))
+    plans = sum(len(scope.plans) for scope in scopes)
+    return _heat(fig_id, fw, rows, links, "政府與年度", f"{len(rows)} 個政府年度的 {plans} 份計畫", "個政府年度",
+                 len(rows), title=f"各政府各年度各{fw.levels[0].name}的具體作法項數（{fw.name}）")
+
+
+def _heat(fig_id: str, fw: Framework, rows_in: list, links: Links, row_head: str, counted: str, noun: str,
+          drawn: int, title: str = "") -> Matrix:
+    """rows_in: (label, short, url, measures per pillar code, pillar code -> url of those measures)."""
+    columns = tuple(pillar_column(fw, root, links) for root in fw.roots)
+    top = max((n for *_, counts, _url in rows_in for n in counts.values()), default=0)
+    rows = []
+    for label, short, url, counts, cell_url in rows_in:
+        cells = tuple(Count(counts.get(root.code, 0), cell_url(root.code) if counts.get(root.code) else "",
                             _heat_level(counts.get(root.code, 0), top)) for root in fw.roots)
-        label, short = labels[id(plan)]
-        rows.append(Row(label, short, links.plan(plan), cells, sum(c.value for c in cells)))
+        rows.append(Row(label, short, url, cells, sum(c.value for c in cells)))
     totals = tuple(sum(r.cells[i].value for r in rows) for i in range(len(columns)))
     level = fw.levels[0].name
     busiest = max(range(len(columns)), key=lambda i: (totals[i], -i)) if rows and sum(totals) else None
-    description = (f"{len(rows)} 份計畫依{fw.name}共 {sum(totals)} 項具體作法。"
+    shown = None
+    if len(rows) > drawn:
+        shown = tuple(sorted(sorted(range(len(rows)), key=lambda i: (-rows[i].total, i))[:drawn]))
+    description = (f"{counted}依{fw.name}共 {sum(totals)} 項具體作法。"
                    + (f"項數最多的{level}是{columns[busiest].key}（{totals[busiest]} 項）。" if busiest is not None else "")
-                   + "格中數字為項數，顏色越深項數越多。")
-    return Matrix(fig_id, "heat", f"各機關各{level}的具體作法項數（{fw.name}）", description, "機關",
-                  columns, tuple(rows), totals, sum(totals))
+                   + "格中數字為項數，顏色越深項數越多。"
+                   + (f"圖只畫出具體作法最多的 {drawn} {noun}，依表格順序；表格列出全部 {len(rows)} {noun}。"
+                      if shown else ""))
+    return Matrix(fig_id, "heat", title or f"各機關各{level}的具體作法項數（{fw.name}）", description, row_head,
+                  columns, tuple(rows), totals, sum(totals), shown)
 
 
 def item_table(fig_id: str, fw: Framework, root: FrameworkNode, plans: list[Plan],

@@ -602,13 +602,24 @@ def _plan_label(plan: Plan) -> str:
     return f"{plan.agency.full_name} {plan.year} 年"
 
 
-def _charts(plans: list[Plan], fws: list[Framework], labels: dict[int, tuple[str, str]]) -> list[Chart]:
-    """Every figure the plans allow, in reading order: pillars per framework, units, deadlines, results."""
+def _charts(plans: list[Plan], fws: list[Framework], labels: dict[int, tuple[str, str]],
+            by_gov_year: dict[tuple[str, int], list[Plan]] | None = None) -> list[Chart]:
+    """Every figure the plans allow, in reading order: pillars per framework, units, deadlines, results.
+    With `by_gov_year` (the site overview) the pillar figures have a row per government and year, each
+    number linking to that year's page of the pillar: a row per agency would not fit one page at 1,000 plans."""
     links = OVERVIEW_LINKS
     figures: list = []
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
-        if fw_plans:
+        if by_gov_year is not None:
+            scopes = [overview_mod.Scope(f"{gov} {year} 年度", f"{gov} {year}年", government_overview_url(gov, year),
+                                         tuple(p for p in members if p.framework is fw),
+                                         lambda node, gov=gov, year=year, fw=fw: breakdown_url(gov, year, fw, node))
+                      for (gov, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
+                      if any(p.framework is fw for p in members)]
+            if scopes:
+                figures.append(overview_mod.heat_by_scope(f"heat-{fw.id}", fw, scopes, links))
+        elif fw_plans:
             figures.append(overview_mod.heat_table(f"heat-{fw.id}", fw, fw_plans, labels, links))
     figures.append(overview_mod.top_units("units", plans, links, full_names=True))
     figures.append(overview_mod.deadlines_by_month("deadlines", plans, links, _plan_label)[0])
@@ -655,11 +666,12 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
     site_labels = {id(p): (f"{p.agency.full_name}（{p.year} 年）", f"{p.agency.name} {p.year}年") for p in latest}
     crumb = ("統計概覽", OVERVIEW)
     out = [Page("overview", OVERVIEW, "統計概覽", [home],
-                {"charts": Lazy(lambda: _charts(latest, fws, site_labels)), "plans": latest, "entries": entry_list,
+                {"charts": Lazy(lambda: _charts(latest, fws, site_labels, by_gov_year)), "plans": latest,
+                 "entries": entry_list,
                  "government": "", "year": 0, "breakdowns": []},
                 descriptions.overview(len(latest), sum(len(e.years) for e in entry_list),
                                       "、".join(dict.fromkeys(fw.levels[0].name for fw in fws))),
-                sources=(*fws, *latest, repr(entry_list)))]
+                sources=(*fws, *plans, repr(entry_list)))]     # the pillar figures count every plan
     for (government, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         labels = {id(p): (p.agency.full_name, p.agency.name) for p in members}
         title, url = f"{government} {year} 年度統計概覽", government_overview_url(government, year)

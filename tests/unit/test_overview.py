@@ -224,6 +224,15 @@ def check_figures(html: str) -> list[str]:
     undrawn = set(doc.xpath("//table[@data-figure][@data-chart='none']/@data-figure"))   # a shaded table alone
     problems += [f"{fid}: table without its chart" for fid in tables if fid not in charts and fid not in undrawn]
     problems += [f"{fid}: chart of a table marked as not drawn" for fid in undrawn if fid in charts]
+    for svg in doc.xpath("//svg[@data-figure][@data-drawn]"):     # the chart draws the busiest rows only
+        fid, drawn = svg.get("data-figure"), int(svg.get("data-drawn"))
+        totals: dict[str, int] = {}
+        for (row, _col), n in tables.get(fid, {}).items():
+            totals[row] = totals.get(row, 0) + n
+        busiest = set(sorted(totals, key=lambda row: -totals[row])[:drawn])     # stable: table order on ties
+        if {row for row, _col in charts[fid]} != busiest or len(totals) <= drawn:
+            problems.append(f"{fid}: the chart does not draw the {drawn} rows with most measures")
+        tables[fid] = {key: n for key, n in tables.get(fid, {}).items() if key[0] in busiest}
     for fid in set(tables) & set(charts):
         if tables[fid] != charts[fid]:
             diff = {k: (tables[fid].get(k), charts[fid].get(k)) for k in set(tables[fid]) | set(charts[fid])
@@ -290,15 +299,64 @@ def gov_pages(plans: list[dict]) -> dict[str, list[dict]]:
 # ---- the figures against the plan data ---------------------------------------------------------
 
 @pytest.mark.parametrize("which", ["seed", "shapes"])
-def test_site_overview_heat_tables_count_each_agencys_latest_plan(which, request):
+def test_site_overview_heat_tables_have_a_row_per_government_and_year(which, request):
+    """The site overview's pillar figures sum each government's plans of each year (a row per agency
+    would not fit one page at 1,000 plans); every number links to that year's page of the pillar."""
     site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
-    tables, charts, _ = figures(page(site, "overview"))
-    expected = heat_expected(latest_per_agency(plans), site_label)
+    tables, charts, doc = figures(page(site, "overview"))
+    expected: dict[str, dict] = {}
+    for plan in plans:
+        counts = collections.Counter(code for code, _m, _u in plan["measures"])
+        figure = expected.setdefault(f"heat-{plan['framework']}", {})
+        for code, key in FRAMEWORKS[plan["framework"]]:
+            row = (f"{plan['government']} {plan['year']} 年度", key)
+            figure[row] = figure.get(row, 0) + counts.get(code, 0)
     assert expected
     for fid, numbers in expected.items():
-        assert tables[fid] == numbers, fid
-        assert charts[fid] == numbers, fid
+        assert tables[fid] == numbers == charts[fid], fid
+        heads = [th.text_content().strip() for th in doc.xpath(f"//table[@data-figure='{fid}']/thead//th")]
+        codes = {key: code for code, key in FRAMEWORKS[fid.removeprefix("heat-")]}
+        for tr in doc.xpath(f"//table[@data-figure='{fid}']/tbody/tr"):
+            gov, year = tr.xpath("./th")[0].text_content().strip().split()[:2]
+            gov_url = f"overview/{government_slug(gov)}/{year}/"
+            assert tr.xpath("./th/a/@href") == [f"{gov_url.removeprefix('overview/')}index.html"]
+            for head, td in zip(heads[1:-1], tr.xpath("./td")):
+                href = td.xpath("./a/@href")
+                if td.text_content().strip() == "0":
+                    assert href == []
+                    continue
+                assert href == [f"{gov_url.removeprefix('overview/')}{fid.removeprefix('heat-')}-{codes[head]}/index.html"]
+                assert (site / gov_url / f"{fid.removeprefix('heat-')}-{codes[head]}" / "index.html").exists()
     assert not [f for f in tables if f.startswith("heat-") and f not in expected]   # one table per framework used
+
+
+def test_past_top_drawn_agencies_the_heat_chart_draws_the_busiest_and_the_table_keeps_all(tmp_path, monkeypatch):
+    monkeypatch.setattr(overview, "TOP_DRAWN", 1)
+    project = make_project(tmp_path, plans_from=FIXTURES / "shapes" / "plans")
+    site = _build(project / "site.toml", tmp_path / "_site")
+    drawn = 0
+    for url, members in gov_pages(SHAPE_PLANS).items():
+        text = page(site, url)
+        tables, charts, doc = figures(text)
+        assert check_figures(text) == [], url
+        for fid, numbers in heat_expected(members, lambda p: p["full_name"]).items():
+            assert tables[fid] == numbers, (url, fid)                    # the table: every agency
+            rows = {row for row, _col in numbers}
+            if len(rows) > 1:
+                assert len({row for row, _col in charts[fid]}) == 1, (url, fid)
+                assert "圖只畫出具體作法最多的 1 個機關" in text
+                drawn += 1
+            else:
+                assert charts[fid] == numbers
+    assert drawn
+    # the check fails a chart drawing other rows than the busiest
+    url = next(u for u, m in gov_pages(SHAPE_PLANS).items() if len(m) > 1)
+    text = page(site, url)
+    svg = re.search(r'<svg [^>]*data-drawn="1".*?</svg>', text, re.S).group(0)
+    first = re.search(r'data-row="([^"]+)"', svg).group(1)
+    other = next(p["full_name"] for p in gov_pages(SHAPE_PLANS)[url] if f'data-row="{p["full_name"]}"' not in svg)
+    broken = text.replace(svg, svg.replace(f'data-row="{first}"', f'data-row="{other}"'))
+    assert any("rows with most measures" in p for p in check_figures(broken))
 
 
 @pytest.mark.parametrize("which", ["seed", "shapes"])
