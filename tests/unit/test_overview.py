@@ -677,3 +677,18 @@ def test_open_data_holds_every_number_of_every_chart_as_csv_and_json(seed):
 def test_a_tie_for_the_most_measures_names_every_unit_tied(shapes):
     text = page(shapes, "overview")
     assert "3 個單位負責的具體作法最多，各 2 項" in text
+
+
+def test_no_chart_is_wider_than_a_phone_so_its_text_is_not_shrunk(seed, shapes):
+    """Every chart fits a 375 px phone's content width (340 px) at its own size, where its 14-unit text is
+    14 px; the browser test measures the text on the phone itself."""
+    from plansite import svgchart
+
+    widths = {}
+    for site in (seed, shapes):
+        for path in [*(site / "overview").rglob("index.html"), *(site / "agencies").glob("*/index.html")]:
+            for svg in lxml.html.fromstring(path.read_text(encoding="utf-8")).xpath("//svg[@data-figure]"):
+                widths[(path.relative_to(site).as_posix(), svg.get("data-figure"))] = int(svg.get("viewbox").split()[2])
+                assert svg.get("font-size") == str(svgchart.FONT)
+    assert any(fig == "heat-gsa-2" for _p, fig in widths)
+    assert {key: w for key, w in widths.items() if w > 336} == {}
