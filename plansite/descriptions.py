@@ -197,6 +197,12 @@ def government_overview(government: str, year: int, plans: list[Plan]) -> str:
     return fit(f"{government}所屬{len(plans)}個機關{year}年度提升服務計畫的統計概覽：共{measures}項具體作法，"
                f"以圖表與表格呈現各機關各{levels}的項數、負責最多作法的單位、完成期限與執行成效。")
 
+def breakdown(government: str, year: int, pillar: str, level: str, plans: list[Plan]) -> str:
+    """One pillar's sub-items across a government's plans of one year."""
+    return fit(f"{government}所屬{len(plans)}個機關{year}年度提升服務計畫在「{pillar}」之下，各{level}的具體作法項數，"
+               f"每個數字連到計畫中該項目的具體作法。")
+
+
 STATIC = {
     "sitemap": "網站導覽：列出本站所有頁面，並說明導盲磚快速鍵（Alt+U、Alt+C、Alt+Z、Alt+S）與鍵盤操作方式。",
     "accessibility": "本站無障礙聲明：依「網站無障礙規範」AA 等級設計與檢測的方式、鍵盤與字級功能，以及意見回饋管道。",

@@ -15,10 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
-from .model import STATUSES, Agency, Framework, FrameworkNode, Plan, Unit
+from .model import STATUSES, Agency, Framework, FrameworkNode, Measure, Plan, Unit
 
 UNREPORTED = "未填報"
 TOP_UNITS = 10
+TOP_DRAWN = 20           # a heat chart draws at most this many rows (the most measures); its table has all
+DUE_LINKS = 12           # a plan's measures due in one month linked one by one up to this many, else per item
 HEAT_LEVELS = 4          # shades above zero in the heat table (site.css .ps-heat--1 … --4)
 
 
@@ -28,6 +30,8 @@ class Links:
     no URL and imports nothing from the site model."""
     plan: Callable[[Plan], str]
     pillar_in_plan: Callable[[Plan, str], str]
+    item_in_plan: Callable[[Plan, str], str]                   # a framework item's rows in a plan's table
+    measures_in_plan: Callable[[Plan], Callable[[Measure], str]]   # plan -> (measure -> its own row in the plan)
     results_in_plan: Callable[[Plan], str]
     node: Callable[[Framework, FrameworkNode], str]
     unit: Callable[[Agency, Unit], str]
@@ -62,7 +66,7 @@ class Row:
 class Matrix:
     """Rows × columns of counts: the heat table, completion by status, an agency's pillars per year."""
     id: str                  # unique on its page; the chart's and the table's ids derive from it
-    chart: str               # heat | stacked | grouped: how svgchart draws it
+    chart: str               # heat | stacked | grouped: how svgchart draws it; table: not drawn, a shaded table only
     title: str               # the chart's <title> and the table's <caption>
     description: str         # the chart's <desc>, also shown as the figure's text
     row_head: str            # the header of the row-label column: 機關, 構面
@@ -70,6 +74,7 @@ class Matrix:
     rows: tuple[Row, ...]
     totals: tuple[int, ...]  # per column
     total: int
+    drawn: tuple[int, ...] | None = None   # the rows the chart draws (indices, table order); None: all
 
     @property
     def legend(self) -> tuple[Column, ...]:
@@ -78,12 +83,31 @@ class Matrix:
 
 
 @dataclass(frozen=True)
+class ItemDue:
+    """A plan's measures under one framework item that a bar counts: each linked (number as the plan
+    shows it, its row), or, when the plan has more than DUE_LINKS in the bar, only the item's rows."""
+    label: str                                  # 三(二), or the item's title where the level is unnumbered
+    url: str                                    # the item's rows in the plan
+    count: int
+    measures: tuple[tuple[str, str], ...] = ()  # (1 or 2.1, url); () when linked per item
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A plan holding some of a bar's measures."""
+    label: str                                  # 高雄市甲仙區公所 114 年
+    url: str
+    count: int
+    items: tuple[ItemDue, ...]
+
+
+@dataclass(frozen=True)
 class Bar:
     label: str
     short: str
     value: int
     url: str = ""
-    plans: tuple[tuple[str, str], ...] = ()     # (plan label, url): where the counted measures are
+    plans: tuple[Holder, ...] = ()              # where the counted measures are, to the measure where few
 
 
 @dataclass(frozen=True)
@@ -125,28 +149,102 @@ def pillar_column(fw: Framework, node: FrameworkNode, links: Links) -> Column:
     return Column(key, links.node_label(fw, node), links.node(fw, node))
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Plans counted together as one row of a heat figure: a government's plans of one year."""
+    label: str
+    short: str
+    url: str                                    # the page of these plans' figures
+    plans: tuple[Plan, ...]
+    pillar_url: Callable[[FrameworkNode], str]  # the page holding these plans' measures of one pillar
+
+
 def heat_table(fig_id: str, fw: Framework, plans: list[Plan], labels: dict[int, tuple[str, str]],
-               links: Links) -> Matrix:
+               links: Links, drawn: int | None = None) -> Matrix:
     """Agencies × pillars of one framework: each plan's measures per pillar, linking to those rows of the plan.
 
-    `labels[id(plan)]` is the plan's (row label, short label)."""
-    columns = tuple(pillar_column(fw, root, links) for root in fw.roots)
-    counted = [(plan, pillar_counts(plan)) for plan in plans]
-    top = max((n for _, counts in counted for n in counts.values()), default=0)
+    `labels[id(plan)]` is the plan's (row label, short label). The table has every plan; past `drawn`
+    (default TOP_DRAWN) plans, the chart draws the `drawn` with most measures (Matrix.drawn)."""
+    rows = [(*labels[id(plan)], links.plan(plan), pillar_counts(plan),
+             lambda code, plan=plan: links.pillar_in_plan(plan, code)) for plan in plans]
+    return _heat(fig_id, fw, rows, links, "機關", f"{len(rows)} 份計畫", "個機關", drawn or TOP_DRAWN)
+
+
+def heat_by_scope(fig_id: str, fw: Framework, scopes: list[Scope], links: Links) -> Matrix:
+    """Scopes (a government's year) × pillars of one framework: the measures of the scope's plans per
+    pillar, each number linking to the page that lists them by agency and sub-item."""
     rows = []
-    for plan, counts in counted:
-        cells = tuple(Count(counts.get(root.code, 0),
-                            links.pillar_in_plan(plan, root.code) if counts.get(root.code) else "",
+    for scope in scopes:
+        counts: dict[str, int] = defaultdict(int)
+        for plan in scope.plans:
+            for code, n in pillar_counts(plan).items():
+                counts[code] += n
+        rows.append((scope.label, scope.short, scope.url, counts,
+                     lambda code, scope=scope: scope.pillar_url(fw.nodes[code])))
+    plans = sum(len(scope.plans) for scope in scopes)
+    return _heat(fig_id, fw, rows, links, "政府與年度", f"{len(rows)} 個政府年度的 {plans} 份計畫", "個政府年度",
+                 len(rows), title=f"各政府各年度各{fw.levels[0].name}的具體作法項數（{fw.name}）")
+
+
+def _heat(fig_id: str, fw: Framework, rows_in: list, links: Links, row_head: str, counted: str, noun: str,
+          drawn: int, title: str = "") -> Matrix:
+    """rows_in: (label, short, url, measures per pillar code, pillar code -> url of those measures)."""
+    columns = tuple(pillar_column(fw, root, links) for root in fw.roots)
+    top = max((n for *_, counts, _url in rows_in for n in counts.values()), default=0)
+    rows = []
+    for label, short, url, counts, cell_url in rows_in:
+        cells = tuple(Count(counts.get(root.code, 0), cell_url(root.code) if counts.get(root.code) else "",
                             _heat_level(counts.get(root.code, 0), top)) for root in fw.roots)
-        label, short = labels[id(plan)]
-        rows.append(Row(label, short, links.plan(plan), cells, sum(c.value for c in cells)))
+        rows.append(Row(label, short, url, cells, sum(c.value for c in cells)))
     totals = tuple(sum(r.cells[i].value for r in rows) for i in range(len(columns)))
     level = fw.levels[0].name
     busiest = max(range(len(columns)), key=lambda i: (totals[i], -i)) if rows and sum(totals) else None
-    description = (f"{len(rows)} 份計畫依{fw.name}共 {sum(totals)} 項具體作法。"
+    shown = None
+    if len(rows) > drawn:
+        shown = tuple(sorted(sorted(range(len(rows)), key=lambda i: (-rows[i].total, i))[:drawn]))
+    description = (f"{counted}依{fw.name}共 {sum(totals)} 項具體作法。"
                    + (f"項數最多的{level}是{columns[busiest].key}（{totals[busiest]} 項）。" if busiest is not None else "")
-                   + "格中數字為項數，顏色越深項數越多。")
-    return Matrix(fig_id, "heat", f"各機關各{level}的具體作法項數（{fw.name}）", description, "機關",
+                   + "格中數字為項數，顏色越深項數越多。"
+                   + (f"圖只畫出具體作法最多的 {drawn} {noun}，依表格順序；表格列出全部 {len(rows)} {noun}。"
+                      if shown else ""))
+    return Matrix(fig_id, "heat", title or f"各機關各{level}的具體作法項數（{fw.name}）", description, row_head,
+                  columns, tuple(rows), totals, sum(totals), shown)
+
+
+def item_table(fig_id: str, fw: Framework, root: FrameworkNode, plans: list[Plan],
+               labels: dict[int, tuple[str, str]], links: Links) -> Matrix:
+    """Agencies × the sub-items (the framework's second level) of one pillar: each plan's measures per
+    sub-item, linking to that item's rows in the plan. Every plan is a row, also one with no measure in
+    the pillar: who does little on a pillar is part of the answer. Drawn as a shaded table, no chart."""
+    columns = tuple(Column(links.short_ref(fw, node), links.node_label(fw, node), links.node(fw, node))
+                    for node in root.children)
+    counted = []
+    for plan in plans:
+        counts: dict[str, int] = defaultdict(int)
+        for pillar in plan.pillars:
+            if pillar.code == root.code:
+                for item in pillar.items:
+                    counts[item.code] += item.measure_count
+        counted.append((plan, counts))
+    top = max((n for _, counts in counted for n in counts.values()), default=0)
+    rows = []
+    for plan, counts in counted:
+        cells = tuple(Count(counts.get(node.code, 0),
+                            links.item_in_plan(plan, node.code) if counts.get(node.code) else "",
+                            _heat_level(counts.get(node.code, 0), top)) for node in root.children)
+        label, short = labels[id(plan)]
+        rows.append(Row(label, short, links.pillar_in_plan(plan, root.code) if sum(counts.values()) else links.plan(plan),
+                        cells, sum(c.value for c in cells)))
+    totals = tuple(sum(r.cells[i].value for r in rows) for i in range(len(columns)))
+    level = fw.levels[1].name
+    pillar = pillar_column(fw, root, links)
+    busiest = max(range(len(columns)), key=lambda i: (totals[i], -i)) if sum(totals) else None
+    none = sum(1 for r in rows if not r.total)
+    description = (f"{len(rows)} 份計畫在{pillar.label}之下共 {sum(totals)} 項具體作法。"
+                   + (f"項數最多的{level}是{columns[busiest].key}（{totals[busiest]} 項）。" if busiest is not None else "")
+                   + (f"{none} 份計畫在這個{fw.levels[0].name}沒有具體作法。" if none else "")
+                   + "格中數字為項數，底色越深項數越多；點選數字可看到計畫中該項目的具體作法。")
+    return Matrix(fig_id, "table", f"各機關在{pillar.key}各{level}的具體作法項數（{fw.name}）", description, "機關",
                   columns, tuple(rows), totals, sum(totals))
 
 
@@ -195,36 +293,49 @@ def deadline_month(text: str) -> tuple[int, int] | None:
 
 def deadlines_by_month(fig_id: str, plans: list[Plan], links: Links,
                        plan_label: Callable[[Plan], str]) -> tuple[Bars | None, int]:
-    """Measures per deadline month, oldest month first, with the plans holding them; and how many
-    deadlines could not be read as a month. None when no measure has a deadline."""
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    per_plan: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    """Measures per deadline month, oldest month first, with the plans and measures behind each; and how
+    many deadlines could not be read as a month. None when no measure has a deadline."""
+    due: dict[tuple[int, int], dict[int, list]] = defaultdict(lambda: defaultdict(list))
     unread = 0
     by_id = {id(p): p for p in plans}
     for plan in plans:
-        for *_, measure in plan.measures():
+        for _pillar, item, _group, measure in plan.measures():
             if not measure.deadline:
                 continue
             month = deadline_month(measure.deadline)
             if month is None:
                 unread += 1
                 continue
-            counts[month] += 1
-            per_plan[month][id(plan)] += 1
-    if not counts:
+            due[month][id(plan)].append((item, measure))
+    if not due:
         return None, unread
     bars = []
-    for (year, month) in sorted(counts):
-        holders = sorted(per_plan[(year, month)].items(), key=lambda kv: plan_label(by_id[kv[0]]))
+    for (year, month) in sorted(due):
+        holders = sorted(due[(year, month)].items(), key=lambda kv: plan_label(by_id[kv[0]]))
         label = f"{year}年{month}月"
-        bars.append(Bar(label, label, counts[(year, month)], "",
-                        tuple((f"{plan_label(by_id[pid])}（{n} 項）", links.plan(by_id[pid])) for pid, n in holders)))
+        bars.append(Bar(label, label, sum(len(found) for found in due[(year, month)].values()), "",
+                        tuple(_holder(by_id[pid], found, links, plan_label) for pid, found in holders)))
     busiest = max(bars, key=lambda b: b.value)
     total = sum(b.value for b in bars)
     note = f"另有 {unread} 項的期限無法判讀月份，未列入。" if unread else ""
     return Bars(fig_id, "具體作法的完成期限（依月份）",
                 f"{total} 項具體作法訂有完成期限，最多集中在{busiest.label}（{busiest.value} 項）。{note}",
-                "完成期限", "具體作法項數", tuple(bars), plans_head="計畫"), unread
+                "完成期限", "具體作法項數", tuple(bars), plans_head="計畫與具體作法"), unread
+
+
+def _holder(plan: Plan, found: list, links: Links, plan_label: Callable[[Plan], str]) -> Holder:
+    """A plan's measures in one bar, grouped by item in the plan's order; each measure linked while the
+    plan has at most DUE_LINKS of them, so a page of a hundred plans stays light."""
+    fw = plan.framework
+    one_by_one = len(found) <= DUE_LINKS
+    row = links.measures_in_plan(plan) if one_by_one else None
+    by_item: dict[int, list] = {}
+    for item, measure in found:
+        by_item.setdefault(id(item), [item]).append(measure)
+    items = tuple(ItemDue(links.short_ref(fw, item.node), links.item_in_plan(plan, item.code), len(measures),
+                          tuple((m.number or "1", row(m)) for m in measures) if row else ())
+                  for item, *measures in by_item.values())
+    return Holder(plan_label(plan), links.plan(plan), len(found), items)
 
 
 def _status_index(status: str) -> int:
@@ -376,7 +487,8 @@ def pillar_changes(diff, url: str, links: Links) -> YearChanges:
 OPEN_DATA_FIELDS = (   # open-data/overview.csv and .json, described on the 開放資料 page
     ("頁面", "圖表所在頁面的網址（相對於網站根目錄），例如 overview/kaohsiung/114/；機關頁的小圖為 agencies/<機關代稱>/。"),
     ("圖表代號", "圖表在該頁的代號，例如 heat-six-pillars（各機關各構面）、units（負責單位）、deadlines（完成期限）、"
-                 "status-plans（各機關執行狀態）、agency-pillars（機關頁各構面）。"),
+                 "status-plans（各機關執行狀態）、agency-pillars（機關頁各構面）、"
+                 "items-six-pillars-3（構面三之下各機關各服務項目，在該構面的頁面）。"),
     ("圖表", "圖表與表格的標題。"),
     ("列", "表格的列：機關、構面、單位或月份。"),
     ("欄", "表格的欄：構面、年度、執行狀態，或「具體作法項數」。"),

@@ -695,7 +695,19 @@ def results_in_plan_url(plan: Plan) -> str:
     return plan_url(plan) + "#results"
 
 
-OVERVIEW_LINKS = overview_mod.Links(plan=plan_url, pillar_in_plan=pillar_in_plan_url,
+def breakdown_url(government: str, year: int, fw: Framework, root: FrameworkNode) -> str:
+    """overview/kaohsiung/114/six-pillars-3/: one pillar's sub-items across a government's plans of one year."""
+    return f"{government_overview_url(government, year)}{pillar_key(fw, root)}/"
+
+
+def measures_in_plan_urls(plan: Plan):
+    """measure -> its own row on the plan page (MeasureAnchors), for one plan's measures."""
+    anchors = MeasureAnchors(plan)
+    return lambda measure: plan_url(plan) + "#" + anchors(measure)
+
+
+OVERVIEW_LINKS = overview_mod.Links(plan=plan_url, pillar_in_plan=pillar_in_plan_url, item_in_plan=item_in_plan_url,
+                                    measures_in_plan=measures_in_plan_urls,
                                     results_in_plan=results_in_plan_url, node=node_url, unit=unit_url,
                                     node_label=node_label, short_ref=short_ref)
 
@@ -718,19 +730,52 @@ def _plan_label(plan: Plan) -> str:
     return f"{plan.agency.full_name} {plan.year} 年"
 
 
-def _charts(plans: list[Plan], fws: list[Framework], labels: dict[int, tuple[str, str]]) -> list[Chart]:
-    """Every figure the plans allow, in reading order: pillars per framework, units, deadlines, results."""
+def _charts(plans: list[Plan], fws: list[Framework], labels: dict[int, tuple[str, str]],
+            by_gov_year: dict[tuple[str, int], list[Plan]] | None = None) -> list[Chart]:
+    """Every figure the plans allow, in reading order: pillars per framework, units, deadlines, results.
+    With `by_gov_year` (the site overview) the pillar figures have a row per government and year, each
+    number linking to that year's page of the pillar: a row per agency would not fit one page at 1,000 plans."""
     links = OVERVIEW_LINKS
     figures: list = []
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
-        if fw_plans:
+        if by_gov_year is not None:
+            scopes = [overview_mod.Scope(f"{gov} {year} 年度", f"{gov} {year}年", government_overview_url(gov, year),
+                                         tuple(p for p in members if p.framework is fw),
+                                         lambda node, gov=gov, year=year, fw=fw: breakdown_url(gov, year, fw, node))
+                      for (gov, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
+                      if any(p.framework is fw for p in members)]
+            if scopes:
+                figures.append(overview_mod.heat_by_scope(f"heat-{fw.id}", fw, scopes, links))
+        elif fw_plans:
             figures.append(overview_mod.heat_table(f"heat-{fw.id}", fw, fw_plans, labels, links))
     figures.append(overview_mod.top_units("units", plans, links, full_names=True))
     figures.append(overview_mod.deadlines_by_month("deadlines", plans, links, _plan_label)[0])
     figures += [overview_mod.status_by_pillar(f"status-{fw.id}", fw, plans, links) for fw in fws]
     figures.append(overview_mod.status_by_plan("status-plans", plans, links, labels))
     return [Chart(fig, svgchart.draw(fig)) for fig in figures if fig is not None]
+
+
+def _breakdown_pages(government: str, year: int, members: list[Plan], fws: list[Framework],
+                     labels: dict[int, tuple[str, str]], crumbs: list) -> list[Page]:
+    """One page per pillar of each framework the plans use: agencies × that pillar's sub-items. Apart from
+    the government's overview so that each page stays light with a hundred agencies or more."""
+    pages = []
+    for fw in fws:
+        fw_plans = [p for p in members if p.framework is fw]
+        for root in fw.roots if fw_plans else ():
+            if not root.children:
+                continue
+            column = overview_mod.pillar_column(fw, root, OVERVIEW_LINKS)
+            chart = Lazy(lambda fw=fw, root=root, fw_plans=fw_plans: Chart(overview_mod.item_table(
+                f"items-{pillar_key(fw, root)}", fw, root, fw_plans, labels, OVERVIEW_LINKS), Markup("")))
+            pages.append(Page("breakdown", breakdown_url(government, year, fw, root),
+                              f"{government} {year} 年度{column.key}各{fw.levels[1].name}統計", crumbs,
+                              {"chart": chart, "label": column.label, "key": column.key, "framework": fw,
+                               "government": government, "year": year, "overview": crumbs[-1]},
+                              descriptions.breakdown(government, year, column.label, fw.levels[1].name, fw_plans),
+                              sources=(fw, *fw_plans)))
+    return pages
 
 
 def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framework], pages: list[Page],
@@ -749,18 +794,23 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
     site_labels = {id(p): (f"{p.agency.full_name}（{p.year} 年）", f"{p.agency.name} {p.year}年") for p in latest}
     crumb = ("統計概覽", OVERVIEW)
     out = [Page("overview", OVERVIEW, "統計概覽", [home],
-                {"charts": Lazy(lambda: _charts(latest, fws, site_labels)), "plans": latest, "entries": entry_list,
-                 "government": "", "year": 0},
+                {"charts": Lazy(lambda: _charts(latest, fws, site_labels, by_gov_year)), "plans": latest,
+                 "entries": entry_list,
+                 "government": "", "year": 0, "breakdowns": []},
                 descriptions.overview(len(latest), sum(len(e.years) for e in entry_list),
                                       "、".join(dict.fromkeys(fw.levels[0].name for fw in fws))),
-                sources=(*fws, *latest, repr(entry_list)))]
+                sources=(*fws, *plans, repr(entry_list)))]     # the pillar figures count every plan
     for (government, year), members in sorted(by_gov_year.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         labels = {id(p): (p.agency.full_name, p.agency.name) for p in members}
-        out.append(Page("overview", government_overview_url(government, year), f"{government} {year} 年度統計概覽",
+        title, url = f"{government} {year} 年度統計概覽", government_overview_url(government, year)
+        breakdowns = _breakdown_pages(government, year, members, fws, labels, [home, crumb, (title, url)])
+        out.append(Page("overview", url, title,
                         [home, crumb], {"charts": Lazy(lambda members=members, labels=labels:
                                                        _charts(members, fws, labels)),
-                                        "plans": members, "entries": [], "government": government, "year": year},
+                                        "plans": members, "entries": [], "government": government, "year": year,
+                                        "breakdowns": [(b.data["label"], b.url) for b in breakdowns]},
                         descriptions.government_overview(government, year, members), sources=(*fws, *members)))
+        out += breakdowns
     by_url = {agency_url(agency): agency for agency in agencies}
     diffs = {(id(c.data["diff"].new.agency), c.data["diff"].new.year): c for c in pages if c.kind == "compare"}
     for page in pages:
@@ -789,6 +839,8 @@ def overview_records(pages: list[Page]) -> tuple[list[str], list[list[str]]]:
     for page in pages:
         chart = resolved(page.data.get("pillar_years")) if page.kind == "agency" else None
         charts = resolved(page.data.get("charts", [])) if page.kind == "overview" else [chart] if chart else []
+        if page.kind == "breakdown":
+            charts = [resolved(page.data["chart"])]
         for chart in charts:
             rows += overview_mod.figure_records(page.url, chart.figure)
     return [name for name, _ in overview_mod.OPEN_DATA_FIELDS], rows

@@ -21,7 +21,7 @@ from .overview import Bars, Figure, Matrix
 
 FONT = 14
 PAD = 8
-WIDTH = 400            # the bar charts' width: about a phone's, so their text is not shrunk there
+WIDTH = 336            # the widest chart: within a 375 px phone's content width, so 14 px text stays 14 px there
 INK = "#1b1b1b"             # text and outlines: 17:1 on white
 BRAND = "#0b4f6c"           # solid marks: 8.9:1 on white
 GREY = "#6b7280"            # heat-cell borders and the 未填報 stripes: 4.8:1 on white
@@ -55,14 +55,15 @@ def fit(text: str, width: float, size: int = FONT) -> str:
     return text + "…"
 
 
-def _wrap(text: str, width: float) -> list[str]:
-    """The text on one line, or two (the second cut with … if still too wide)."""
-    if text_width(text) <= width:
-        return [text]
-    cut = len(text)
+def _wrap(text: str, width: float, lines: int = 2) -> list[str]:
+    """The text on up to `lines` lines, the last cut with … if still too wide."""
+    if text_width(text) <= width or lines <= 1:
+        return [fit(text, width)]
+    need = min(lines, -(-int(text_width(text)) // int(width)))        # lines of about equal length: 基礎/服務
+    cut = min(len(text), -(-len(text) // need))
     while cut > 1 and text_width(text[:cut]) > width:
         cut -= 1
-    return [text[:cut], fit(text[cut:], width)]
+    return [text[:cut], *_wrap(text[cut:], width, lines - 1)]
 
 
 def _root(fig: Figure, height: float, width: float = WIDTH) -> ET.Element:
@@ -140,18 +141,22 @@ def _markup(svg: ET.Element) -> markupsafe.Markup:
 
 def _heat(m: Matrix) -> markupsafe.Markup:
     """A grid: a column per pillar, a row per plan with its name above its cells, each cell shaded by
-    its count and showing it. Names above rather than beside keep the grid narrow enough to read
-    on a phone without shrinking."""
-    col_w = min(max(52, max((text_width(c.key) for c in m.columns), default=0) + 14), 76)
-    heads = [_wrap(c.key, col_w - 6) for c in m.columns]         # a long header takes two lines
+    its count and showing it. Names above rather than beside, and columns narrowed to fit WIDTH (long
+    headers on up to three lines, the table spelling them out), keep it readable on a phone unshrunk."""
+    widest = (WIDTH - PAD * 2) / max(len(m.columns), 1)            # never wider than WIDTH: text not shrunk on phones
+    col_w = min(max(44, max((text_width(c.key) for c in m.columns), default=0) + 14), 76, widest)
+    heads = [_wrap(c.key, col_w - 6, 3) for c in m.columns]      # a long header takes up to three lines
     head_h, name_h, row_h, gap = 12 + 18 * max((len(h) for h in heads), default=1), 20, 32, 8
     width = max(PAD * 2 + col_w * len(m.columns), 320)
-    svg = _root(m, PAD * 2 + head_h + (name_h + row_h + gap) * len(m.rows), width)
+    rows = m.rows if m.drawn is None else [m.rows[i] for i in m.drawn]   # the busiest, when the table has many
+    svg = _root(m, PAD * 2 + head_h + (name_h + row_h + gap) * len(rows), width)
+    if m.drawn is not None:
+        svg.set("data-drawn", str(len(rows)))
     for i, lines in enumerate(heads):
         for n, line in enumerate(lines):
             _text(svg, PAD + col_w * (i + 0.5), PAD + 20 + 18 * n, line, text_anchor="middle", font_weight="bold")
     y = PAD + head_h
-    for row in m.rows:
+    for row in rows:
         _text(svg, PAD, y + 15, fit(row.short, width - PAD * 2))
         y += name_h
         for i, (col, cell) in enumerate(zip(m.columns, row.cells)):

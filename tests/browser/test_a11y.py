@@ -221,7 +221,7 @@ def test_overview_pages_axe_finds_no_violation(browser, site_url, seed_site, wid
     assert len(pages) >= 10
     for rel in pages:
         page.goto(site_url + rel)
-        assert page.locator("svg[role=img][data-figure]").count() >= 1, rel
+        assert page.locator("svg[role=img][data-figure], table[data-figure][data-chart=none]").count() >= 1, rel
         violations = tools.axe_violations(page)
         if violations:
             report[f"{rel} @ {width}px"] = violations
@@ -258,6 +258,22 @@ def test_overview_charts_reflow_without_scrolling_and_keep_targets_large(browser
         problems += [f"{rel}: {s}" for s in small]
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_overview_chart_text_is_not_shrunk_on_a_phone(browser, site_url, seed_site):
+    """At 375 px every chart shows its text at 14 px or more (drawn at FONT user units, scaled to the
+    width it gets): as large as the page's small text, not the 10 px a wide chart shrank to."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    small = []
+    for rel in _overview_pages(seed_site):
+        page.goto(site_url + rel)
+        small += [f"{rel}: {fig} text {px:.1f}px" for fig, px in page.evaluate("""() =>
+            [...document.querySelectorAll('svg[data-figure]')].map(svg => [svg.dataset.figure,
+              Number(svg.getAttribute('font-size')) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width])""")
+                  if px < 14]
+    context.close()
+    assert not small, "\n".join(small)
 
 
 def test_overview_charts_print_on_a4_with_their_tables(browser, site_url):

@@ -41,6 +41,47 @@ LABELS: dict[str, dict[str, str]] = {}     # framework id -> pillar code -> 一�
 FRAMEWORKS = _framework_keys()
 
 
+def _sub_item_keys() -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """framework id -> pillar code -> [(sub-item code, column header)]: 三(二) for numbered levels, the title otherwise."""
+    out = {}
+    for path in (REPO / "frameworks").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        top, second = data["levels"][0], data["levels"][1]
+        numbered = top["numbering"] != "none" and second["numbering"] != "none"
+        out[data["id"]] = {str(root["code"]): [(str(child["code"]), f"{CJK[i]}({CJK[j]})" if numbered else child["title"])
+                                               for j, child in enumerate(root.get("items", []))]
+                           for i, root in enumerate(data["items"])}
+    return out
+
+
+SUB_ITEMS = _sub_item_keys()
+
+
+def _due(content: dict):
+    """(month label, item code, its measure's place in the item) for every measure under a pillar whose
+    deadline reads 107/12/31: the place counts across the item's groups, as the plan page's anchors do."""
+    for pillar in content.get("pillars", []):
+        for item in pillar.get("items", []):
+            groups = item.get("groups") or [{"measures": item.get("measures", [])}]
+            n = 0
+            for group in groups:
+                for measure in group.get("measures", []):
+                    n += 1
+                    found = re.match(r"(\d+)/(\d+)/", str(measure.get("deadline", "")) if isinstance(measure, dict) else "")
+                    if found:
+                        yield f"{int(found.group(1))}年{int(found.group(2))}月", str(item["code"]), n
+
+
+def _item_codes(content: dict):
+    """The sub-item code of every measure under a pillar, in the order of _measures."""
+    for pillar in content.get("pillars", []):
+        for item in pillar.get("items", []):
+            groups = item.get("groups") or [{"measures": item.get("measures", [])}]
+            for group in groups:
+                for _measure in group.get("measures", []):
+                    yield str(item["code"])
+
+
 def _measures(content: dict):
     """(pillar code, measure as a dict, its units after inheritance) for every measure under a pillar."""
     def units(node, inherited):
@@ -69,7 +110,8 @@ def read_plans(plans_dir: pathlib.Path) -> list[dict]:
                 continue
             out.append({"slug": agency_dir.name, "name": agency["name"], "full_name": agency["full_name"],
                         "government": agency["government"], "year": int(plan["year"]),
-                        "framework": plan["framework"], "measures": list(_measures(plan["content"]))})
+                        "framework": plan["framework"], "measures": list(_measures(plan["content"])),
+                        "items": list(_item_codes(plan["content"])), "due": list(_due(plan["content"]))})
     return out
 
 
@@ -89,6 +131,19 @@ def heat_expected(plans: list[dict], row_label) -> dict[str, dict[tuple[str, str
         figure = out.setdefault(f"heat-{plan['framework']}", {})
         for code, key in FRAMEWORKS[plan["framework"]]:
             figure[(row_label(plan), key)] = counts.get(code, 0)
+    return out
+
+
+def items_expected(plans: list[dict]) -> dict[str, dict[tuple[str, str], int]]:
+    """figure id (items-<framework>-<pillar>) -> {(agency, sub-item header): measures}: every plan of the
+    framework is a row of every pillar's figure, also with no measure in it."""
+    out: dict[str, dict] = {}
+    for plan in plans:
+        counts = collections.Counter(plan["items"])
+        for pillar, children in SUB_ITEMS[plan["framework"]].items():
+            figure = out.setdefault(f"items-{plan['framework']}-{pillar}", {})
+            for code, key in children:
+                figure[(plan["full_name"], key)] = counts.get(code, 0)
     return out
 
 
@@ -152,7 +207,7 @@ def figures(html: str) -> tuple[dict, dict, dict]:
         for tr in table.xpath("./tbody/tr"):
             row = tr.xpath("./th")[0].text_content().strip()
             for col, td in zip(heads[1:], tr.xpath("./td")):
-                if col not in ("合計", "計畫"):
+                if col not in ("合計", "計畫與具體作法"):
                     values[(row, col)] = _int(td.text_content())
         tables[table.get("data-figure")] = values
     for svg in doc.xpath("//svg[@data-figure]"):
@@ -166,7 +221,18 @@ def check_figures(html: str) -> list[str]:
     every table a caption and scoped headers."""
     tables, charts, doc = figures(html)
     problems = [f"{fid}: chart without its table" for fid in charts if fid not in tables]
-    problems += [f"{fid}: table without its chart" for fid in tables if fid not in charts]
+    undrawn = set(doc.xpath("//table[@data-figure][@data-chart='none']/@data-figure"))   # a shaded table alone
+    problems += [f"{fid}: table without its chart" for fid in tables if fid not in charts and fid not in undrawn]
+    problems += [f"{fid}: chart of a table marked as not drawn" for fid in undrawn if fid in charts]
+    for svg in doc.xpath("//svg[@data-figure][@data-drawn]"):     # the chart draws the busiest rows only
+        fid, drawn = svg.get("data-figure"), int(svg.get("data-drawn"))
+        totals: dict[str, int] = {}
+        for (row, _col), n in tables.get(fid, {}).items():
+            totals[row] = totals.get(row, 0) + n
+        busiest = set(sorted(totals, key=lambda row: -totals[row])[:drawn])     # stable: table order on ties
+        if {row for row, _col in charts[fid]} != busiest or len(totals) <= drawn:
+            problems.append(f"{fid}: the chart does not draw the {drawn} rows with most measures")
+        tables[fid] = {key: n for key, n in tables.get(fid, {}).items() if key[0] in busiest}
     for fid in set(tables) & set(charts):
         if tables[fid] != charts[fid]:
             diff = {k: (tables[fid].get(k), charts[fid].get(k)) for k in set(tables[fid]) | set(charts[fid])
@@ -233,15 +299,64 @@ def gov_pages(plans: list[dict]) -> dict[str, list[dict]]:
 # ---- the figures against the plan data ---------------------------------------------------------
 
 @pytest.mark.parametrize("which", ["seed", "shapes"])
-def test_site_overview_heat_tables_count_each_agencys_latest_plan(which, request):
+def test_site_overview_heat_tables_have_a_row_per_government_and_year(which, request):
+    """The site overview's pillar figures sum each government's plans of each year (a row per agency
+    would not fit one page at 1,000 plans); every number links to that year's page of the pillar."""
     site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
-    tables, charts, _ = figures(page(site, "overview"))
-    expected = heat_expected(latest_per_agency(plans), site_label)
+    tables, charts, doc = figures(page(site, "overview"))
+    expected: dict[str, dict] = {}
+    for plan in plans:
+        counts = collections.Counter(code for code, _m, _u in plan["measures"])
+        figure = expected.setdefault(f"heat-{plan['framework']}", {})
+        for code, key in FRAMEWORKS[plan["framework"]]:
+            row = (f"{plan['government']} {plan['year']} 年度", key)
+            figure[row] = figure.get(row, 0) + counts.get(code, 0)
     assert expected
     for fid, numbers in expected.items():
-        assert tables[fid] == numbers, fid
-        assert charts[fid] == numbers, fid
+        assert tables[fid] == numbers == charts[fid], fid
+        heads = [th.text_content().strip() for th in doc.xpath(f"//table[@data-figure='{fid}']/thead//th")]
+        codes = {key: code for code, key in FRAMEWORKS[fid.removeprefix("heat-")]}
+        for tr in doc.xpath(f"//table[@data-figure='{fid}']/tbody/tr"):
+            gov, year = tr.xpath("./th")[0].text_content().strip().split()[:2]
+            gov_url = f"overview/{government_slug(gov)}/{year}/"
+            assert tr.xpath("./th/a/@href") == [f"{gov_url.removeprefix('overview/')}index.html"]
+            for head, td in zip(heads[1:-1], tr.xpath("./td")):
+                href = td.xpath("./a/@href")
+                if td.text_content().strip() == "0":
+                    assert href == []
+                    continue
+                assert href == [f"{gov_url.removeprefix('overview/')}{fid.removeprefix('heat-')}-{codes[head]}/index.html"]
+                assert (site / gov_url / f"{fid.removeprefix('heat-')}-{codes[head]}" / "index.html").exists()
     assert not [f for f in tables if f.startswith("heat-") and f not in expected]   # one table per framework used
+
+
+def test_past_top_drawn_agencies_the_heat_chart_draws_the_busiest_and_the_table_keeps_all(tmp_path, monkeypatch):
+    monkeypatch.setattr(overview, "TOP_DRAWN", 1)
+    project = make_project(tmp_path, plans_from=FIXTURES / "shapes" / "plans")
+    site = _build(project / "site.toml", tmp_path / "_site")
+    drawn = 0
+    for url, members in gov_pages(SHAPE_PLANS).items():
+        text = page(site, url)
+        tables, charts, doc = figures(text)
+        assert check_figures(text) == [], url
+        for fid, numbers in heat_expected(members, lambda p: p["full_name"]).items():
+            assert tables[fid] == numbers, (url, fid)                    # the table: every agency
+            rows = {row for row, _col in numbers}
+            if len(rows) > 1:
+                assert len({row for row, _col in charts[fid]}) == 1, (url, fid)
+                assert "圖只畫出具體作法最多的 1 個機關" in text
+                drawn += 1
+            else:
+                assert charts[fid] == numbers
+    assert drawn
+    # the check fails a chart drawing other rows than the busiest
+    url = next(u for u, m in gov_pages(SHAPE_PLANS).items() if len(m) > 1)
+    text = page(site, url)
+    svg = re.search(r'<svg [^>]*data-drawn="1".*?</svg>', text, re.S).group(0)
+    first = re.search(r'data-row="([^"]+)"', svg).group(1)
+    other = next(p["full_name"] for p in gov_pages(SHAPE_PLANS)[url] if f'data-row="{p["full_name"]}"' not in svg)
+    broken = text.replace(svg, svg.replace(f'data-row="{first}"', f'data-row="{other}"'))
+    assert any("rows with most measures" in p for p in check_figures(broken))
 
 
 @pytest.mark.parametrize("which", ["seed", "shapes"])
@@ -257,6 +372,40 @@ def test_every_government_and_year_has_an_overview_with_its_own_plans(which, req
             assert tables[fid] == numbers == charts[fid], (url, fid)
         totals = doc.xpath(f"//table[@data-figure='{next(iter(expected))}']/tfoot//td")
         assert _int(totals[-1].text_content()) == sum(next(iter(expected.values())).values())
+
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_each_government_year_has_a_page_per_pillar_of_agencies_by_sub_item(which, request):
+    """Sub-item heat tables: one page per pillar (linked from the government's overview), every plan of
+    the framework a row, every sub-item a column, every number linking to that item's rows in the plan."""
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    checked = 0
+    for url, members in gov_pages(plans).items():
+        listed = lxml.html.fromstring(page(site, url)).xpath("//main//a/@href")
+        expected = items_expected(members)
+        assert expected, url
+        built = sorted(p.parent.name for p in (site / url).glob("*/index.html"))
+        assert built == sorted(fid.removeprefix("items-") for fid in expected), url
+        for fid, numbers in expected.items():
+            sub = f"{fid.removeprefix('items-')}/"
+            assert f"{sub}index.html" in listed, (url, sub)
+            tables, charts, doc = figures(page(site, url + sub))
+            assert tables == {fid: numbers}, (url, fid)
+            assert charts == {} and check_figures(page(site, url + sub)) == [], (url, fid)
+            slugs = {p["full_name"]: (p["slug"], p["year"]) for p in members}
+            fw, pillar = fid.removeprefix("items-").rsplit("-", 1)
+            codes = {key: code for code, key in SUB_ITEMS[fw][pillar]}
+            heads = [th.text_content().strip() for th in doc.xpath(f"//table[@data-figure='{fid}']/thead//th")]
+            for tr in doc.xpath(f"//table[@data-figure='{fid}']/tbody/tr"):
+                slug, year = slugs[tr.xpath("./th")[0].text_content().strip()]
+                for head, td in zip(heads[1:], tr.xpath("./td")):
+                    href = td.xpath("./a/@href")
+                    if head == "合計" or td.text_content().strip() == "0":
+                        assert href == [], (url, fid, head)
+                        continue
+                    assert href == [f"../../../../agencies/{slug}/{year}/index.html#i{codes[head].replace('.', '-')}"]
+                    checked += 1
+    assert checked > 5
 
 
 def test_seed_urls_and_the_pillar_figure_of_each_scope():
@@ -290,6 +439,39 @@ def test_deadlines_by_month(which, request):
         assert charts["deadlines"] == tables["deadlines"]
     if which == "seed":
         assert deadlines_expected(SEED_PLANS) == {"107年12月": 92}
+
+
+@pytest.mark.parametrize("which", ["seed", "shapes"])
+def test_each_months_measures_link_to_their_own_rows_or_few_to_their_items(which, request):
+    """Deadlines by month: per plan, its measures due that month, each linked to its own row (an anchor
+    the plan page has); a plan with more than DUE_LINKS due in one month links each item holding them."""
+    site, plans = (request.getfixturevalue(which), SEED_PLANS if which == "seed" else SHAPE_PLANS)
+    kinds = collections.Counter()
+    for url, members in {"overview/": latest_per_agency(plans), **gov_pages(plans)}.items():
+        up = "../" * url.count("/")
+        doc = lxml.html.fromstring(page(site, url))
+        for tr in doc.xpath("//table[@data-figure='deadlines']/tbody/tr"):
+            month = tr.xpath("./th")[0].text_content().strip()
+            holders = tr.xpath("./td[2]/ul/li")
+            due = {(p["slug"], p["year"]): [(code, n) for m, code, n in p["due"] if m == month] for p in members}
+            due = {key: found for key, found in due.items() if found}
+            assert len(holders) == len(due), (url, month)
+            for li in holders:
+                hrefs = li.xpath(".//a/@href")
+                slug, year = re.fullmatch(rf"{re.escape(up)}agencies/([^/]+)/(\d+)/index.html", hrefs[0]).groups()
+                found = due[(slug, int(year))]
+                plan = f"{up}agencies/{slug}/{year}/index.html"
+                if len(found) <= overview.DUE_LINKS:
+                    expected = [f"{plan}#m{code.replace('.', '-')}-{n}" for code, n in found]
+                    kinds["measures"] += 1
+                else:
+                    expected = [f"{plan}#i{code.replace('.', '-')}" for code in dict.fromkeys(c for c, _n in found)]
+                    kinds["items"] += 1
+                assert hrefs[1:] == expected, (url, month, slug)
+                ids = set(lxml.html.fromstring(page(site, f"agencies/{slug}/{year}")).xpath("//@id"))
+                assert all(href.split("#")[1] in ids for href in expected), (url, month, slug)
+                assert f"（{len(found)} 項）" in li.text_content()
+    assert kinds["measures" if which == "shapes" else "items"] > 0, kinds
 
 
 def test_results_by_status_per_pillar_and_per_agency(shapes):
@@ -475,7 +657,9 @@ def test_open_data_holds_every_number_of_every_chart_as_csv_and_json(seed):
     assert len(doc["records"]) == len(rows)
     assert all(r == {**c, "數值": int(c["數值"])} for r, c in zip(doc["records"], rows))
     # the same numbers as each page's tables, and nothing else
-    pages = ["overview/", *gov_pages(SEED_PLANS), *(f"agencies/{p['slug']}/" for p in SEED_PLANS)]
+    breakdowns = [p.parent.relative_to(seed).as_posix() + "/" for p in (seed / "overview").glob("*/*/*/index.html")]
+    assert breakdowns
+    pages = ["overview/", *gov_pages(SEED_PLANS), *breakdowns, *(f"agencies/{p['slug']}/" for p in SEED_PLANS)]
     expected = {}
     for url in pages:
         tables, _, _ = figures(page(seed, url))
@@ -493,3 +677,18 @@ def test_open_data_holds_every_number_of_every_chart_as_csv_and_json(seed):
 def test_a_tie_for_the_most_measures_names_every_unit_tied(shapes):
     text = page(shapes, "overview")
     assert "3 個單位負責的具體作法最多，各 2 項" in text
+
+
+def test_no_chart_is_wider_than_a_phone_so_its_text_is_not_shrunk(seed, shapes):
+    """Every chart fits a 375 px phone's content width (340 px) at its own size, where its 14-unit text is
+    14 px; the browser test measures the text on the phone itself."""
+    from plansite import svgchart
+
+    widths = {}
+    for site in (seed, shapes):
+        for path in [*(site / "overview").rglob("index.html"), *(site / "agencies").glob("*/index.html")]:
+            for svg in lxml.html.fromstring(path.read_text(encoding="utf-8")).xpath("//svg[@data-figure]"):
+                widths[(path.relative_to(site).as_posix(), svg.get("data-figure"))] = int(svg.get("viewbox").split()[2])
+                assert svg.get("font-size") == str(svgchart.FONT)
+    assert any(fig == "heat-gsa-2" for _p, fig in widths)
+    assert {key: w for key, w in widths.items() if w > 336} == {}
