@@ -77,25 +77,32 @@ def _row(values: list, start: str) -> str:
     return "<table:table-row>" + "".join([_cell(v, start) for v in values]) + "</table:table-row>"
 
 
+ROWS_PER_CHUNK = 2000   # content.xml is made and compressed this many rows at a time
+
+
 def spreadsheet_content(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
     """content.xml: one table per sheet, the header row in the bold "Header" style."""
-    parts = [PROLOGUE, f'<office:document-content{XMLNS} office:version="1.2">']
+    return b"".join(spreadsheet_chunks(sheets))
+
+
+def spreadsheet_chunks(sheets: list[tuple[str, list[str], list[list[str]]]]):
+    """content.xml in pieces of ROWS_PER_CHUNK rows: the whole site's sheet is never one string."""
+    head = [PROLOGUE, f'<office:document-content{XMLNS} office:version="1.2">']
     # odfpy writes an automatic style only if a cell uses it
-    parts.append(f"<office:automatic-styles>{_HEADER_STYLE}</office:automatic-styles>"
-                 if any(header for _name, header, _rows in sheets) else "<office:automatic-styles/>")
-    parts.append("<office:body>")
+    head.append(f"<office:automatic-styles>{_HEADER_STYLE}</office:automatic-styles>"
+                if any(header for _name, header, _rows in sheets) else "<office:automatic-styles/>")
+    head.append("<office:body>")
     if not sheets:
-        parts.append("<office:spreadsheet/>")
-    else:
-        parts.append("<office:spreadsheet>")
-        for name, header, rows in sheets:
-            parts.append(f"<table:table table:name={attribute(str(name))}>")
-            parts.append(_row(header, _HEADER_CELL))
-            parts.extend([_row(row, _CELL) for row in rows])
-            parts.append("</table:table>")
-        parts.append("</office:spreadsheet>")
-    parts.append("</office:body></office:document-content>")
-    return "".join(parts).encode("utf-8")
+        yield "".join(head + ["<office:spreadsheet/></office:body></office:document-content>"]).encode("utf-8")
+        return
+    head.append("<office:spreadsheet>")
+    yield "".join(head).encode("utf-8")
+    for name, header, rows in sheets:
+        yield (f"<table:table table:name={attribute(str(name))}>" + _row(header, _HEADER_CELL)).encode("utf-8")
+        for start in range(0, len(rows), ROWS_PER_CHUNK):
+            yield "".join([_row(row, _CELL) for row in rows[start:start + ROWS_PER_CHUNK]]).encode("utf-8")
+        yield b"</table:table>"
+    yield b"</office:spreadsheet></office:body></office:document-content>"
 
 
 def meta_xml(title: str) -> bytes:
@@ -117,17 +124,23 @@ def manifest_xml(mimetype: str) -> bytes:
 def spreadsheet(title: str, sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
     """The whole .ods package."""
     return package([("mimetype", ODS_MIMETYPE.encode("utf-8")), ("styles.xml", _STYLES_XML),
-                    ("content.xml", spreadsheet_content(sheets)), ("meta.xml", meta_xml(title)),
+                    ("content.xml", spreadsheet_chunks(sheets)), ("meta.xml", meta_xml(title)),
                     ("META-INF/manifest.xml", manifest_xml(ODS_MIMETYPE))])
 
 
-def package(members: list[tuple[str, bytes]]) -> bytes:
-    """An ODF zip: members in the given order, dated 1980-01-01, mimetype stored, the rest deflated."""
+def package(members: list[tuple[str, object]]) -> bytes:
+    """An ODF zip: members in the given order, dated 1980-01-01, mimetype stored, the rest deflated.
+    A member's data is bytes, or an iterable of bytes written piece by piece (the same zip)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name, data in members:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, data)
+            if isinstance(data, bytes):
+                target.writestr(info, data)
+                continue
+            with target.open(info, "w") as member:
+                for piece in data:
+                    member.write(piece)
     return out.getvalue()
