@@ -103,6 +103,16 @@ def node_url(fw: Framework, node: FrameworkNode) -> str:
     return f"frameworks/{fw.id}/{node.code.replace('.', '-')}/"
 
 
+def year_anchor(year: int) -> str:
+    """A year's section on a pillar page: y114."""
+    return f"y{year}"
+
+
+def node_year_url(fw: Framework, node: FrameworkNode, year: int) -> str:
+    """One year's answers on a pillar or sub-item page."""
+    return f"{node_url(fw, node)}#{year_anchor(year)}"
+
+
 def pillar_key(fw: Framework, node: FrameworkNode) -> str:
     """A pillar across plans, for the search page's filter and its URL: six-pillars-3."""
     return f"{fw.id}-{node.code}"
@@ -205,12 +215,16 @@ class CounterpartAnswer:
     measures: int
 
 
+COUNTERPART_PLANS = 12   # above this many answering plans, a counterpart is summed up per year
+
+
 @dataclass(frozen=True)
 class Counterpart:
     """A pillar or item of another framework edition that a crosswalk pairs with a pillar page's node."""
     label: str           # 執行指標 服務便捷 / 服務項目 三(二)：衡酌實際需求……
     url: str             # its own pillar page
     answers: tuple[CounterpartAnswer, ...]     # newest year first, each year's by agency
+    years: tuple[CounterpartAnswer, ...] = ()  # instead, past COUNTERPART_PLANS: per year, to its page's year
 
 
 @dataclass(frozen=True)
@@ -410,7 +424,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                      urls={"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
                            "node": node_url, "ref": short_ref, "compare": compare_url,
                            "pillar_in_plan": pillar_in_plan_url, "item_in_plan": item_in_plan_url,
-                           "pillar_anchor": table_mod.pillar_anchor},
+                           "pillar_anchor": table_mod.pillar_anchor, "year_anchor": year_anchor},
                      help_url=CONTACT if config.has_contact else "")
 
 
@@ -649,14 +663,20 @@ def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tu
         sources += [cw, other]
         nodes = []
         for _, twin in found:
-            answers = []
-            for year, entries in answered_in[other.id].get((twin.depth, twin.code), []):
+            answers, years = [], []
+            by_year = answered_in[other.id].get((twin.depth, twin.code), [])
+            for year, entries in by_year:
+                total = 0
                 for plan, part in entries:
                     sources.append((plan, part))
                     url = pillar_in_plan_url(plan, part.code) if twin.depth == 0 else item_in_plan_url(plan, part.code)
                     count = sum(i.measure_count for i in part.items) if twin.depth == 0 else part.measure_count
                     answers.append(CounterpartAnswer(f"{plan.agency.full_name} {year} 年度", url, count))
-            nodes.append(Counterpart(_twin_label(other, twin), node_url(other, twin), tuple(answers)))
+                    total += count
+                years.append(CounterpartAnswer(f"{year} 年度 {len(entries)} 份計畫", node_year_url(other, twin, year), total))
+            many = len(answers) > COUNTERPART_PLANS    # a city's portal: one line per year, not per plan
+            nodes.append(Counterpart(_twin_label(other, twin), node_url(other, twin),
+                                     () if many else tuple(answers), tuple(years) if many else ()))
         editions.append(Edition(other.name, cw.basis, tuple(nodes)))
     return tuple(editions), tuple(sources)
 

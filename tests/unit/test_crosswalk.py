@@ -175,3 +175,27 @@ def test_each_framework_page_tables_the_whole_crosswalk_as_the_file_states_it(bu
         for code in p["to"]:
             expected.setdefault(href("six-pillars", code).replace("../six-pillars/", ""), []).append(href("gsa-2", p["from"]))
     assert six == expected
+
+
+def test_many_answering_plans_are_summed_up_per_year_linking_to_that_year(tmp_path, monkeypatch):
+    """A city's portal: past COUNTERPART_PLANS answering plans, one line per year, not per plan."""
+    from linkcheck import broken_links  # noqa: PLC0415
+    from plansite import pipeline, site  # noqa: PLC0415
+    from plansite.config import load_config  # noqa: PLC0415
+
+    monkeypatch.setattr(site, "COUNTERPART_PLANS", 1)
+    toml, _ = _seed_project(tmp_path)
+    out = tmp_path / "_site"
+    config = load_config(toml).with_overrides(**{"paths.output": str(out)})
+    pipeline.build(config, qr=False, pdf=False, downloads=False)
+    section = _section((out / "frameworks/gsa-2/2-1/index.html").read_text(encoding="utf-8"))
+    kaohsiung = sorted((REPO / "plans").glob("kaohsiung-*/1*.yaml"))
+    for year in sorted({int(p.stem) for p in kaohsiung}, reverse=True):
+        files = [p for p in kaohsiung if int(p.stem) == year]
+        measures = sum(_measures_under(p, "3.1") for p in files)
+        plans = sum(1 for p in files if _measures_under(p, "3.1"))
+        assert f"{year} 年度 {plans} 份計畫 ：{measures} 項具體作法" in section, section
+    page = (out / "frameworks/gsa-2/2-1/index.html").read_text(encoding="utf-8")
+    assert 'href="../../six-pillars/3-1/index.html#y114"' in page
+    assert "高雄市甲仙區公所 114 年度" not in section        # no line per plan
+    assert broken_links(out) == []                              # every year link lands on its section
