@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import contextvars
 import functools
 import hashlib
 import pathlib
@@ -33,6 +34,8 @@ def environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["url"] = page_url
+    env.globals["urls"] = site_mod.URLS
     env.filters["md"] = markdown.md_to_html
     env.filters["number_label"] = site_mod.number_label
     env.filters["status_class"] = STATUS_CLASS.get
@@ -116,7 +119,11 @@ def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:
     for page in pages[start:stop]:
         try:
             template = env.get_template(f"pages/{page.kind}.html")
-            html = template.render(**_context(page, model, config, listing, absolute))
+            token = _LINKING.set((page, config.base_url, absolute))
+            try:
+                html = template.render(**_context(page, model, config, listing, absolute))
+            finally:
+                _LINKING.reset(token)
         except jinja2.TemplateError as exc:
             raise _template_failure(exc, config, page) from None
         files.append((page.out_path, html.encode("utf-8")))
@@ -126,7 +133,7 @@ def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:
 def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
                  search_index: bool = True) -> list[OutFile]:
     base_url = config.base_url
-    ctx = {"site": model, "config": config, "base_url": base_url, "urls": model.urls, "listing": listing,
+    ctx = {"site": model, "config": config, "base_url": base_url, "listing": listing,
            "abs": lambda url: base_url + url, "pages": [p for p in model.pages if p.in_sitemap]}
     files = [OutFile(name, env.get_template(f"feeds/{name}").render(**ctx).encode("utf-8"))
              for name in ("sitemap.xml", "feed.xml", "robots.txt")]
@@ -149,14 +156,23 @@ def content_security_policy(inline_css: str = "") -> str:
             "connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'")
 
 
+# The page being rendered, its site's address and whether its links must be absolute: what the `url`
+# filter needs, set around each page's render (a context variable, so macros need not be handed it).
+_LINKING: contextvars.ContextVar = contextvars.ContextVar("linking")
+
+
+@jinja2.pass_context   # depends on the page being rendered: Jinja must not fold 'static/site.css'|url at compile time
+def page_url(_context, url: str) -> str:
+    """The `url` filter: a site URL (from the site model) as the page being rendered links to it."""
+    page, base_url, absolute = _LINKING.get()
+    if (page.kind == "notfound" or absolute) and base_url and not url.startswith("static/"):
+        # the 404 page is served at any address, and a PDF is read anywhere: no relative links
+        return base_url + (url if not url.startswith("#") else page.url + url)
+    return relative(page.out_path, url)
+
+
 def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolute: bool = False) -> dict:
     base_url = config.base_url
-    def link(url: str) -> str:
-        if (page.kind == "notfound" or absolute) and base_url and not url.startswith("static/"):
-            # the 404 page is served at any address, and a PDF is read anywhere: no relative links
-            return base_url + (url if not url.startswith("#") else page.url + url)
-        return relative(page.out_path, url)
-
     canonical = base_url + page.url if base_url else ""
     # The 404 page is served at any address, where a relative stylesheet would not load: inline it.
     inline_css = ""
@@ -167,8 +183,8 @@ def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolu
     qr_code = None
     if page.kind in ("plan", "agency") and any(d.is_image for d in downloads):
         qr_code = qr.inline_svg(canonical, f"{page.title}網址的 QR Code")
-    return {"page": page, "site": model, "config": config, "link": link, "canonical": canonical,
-            "urls": model.urls, "inline_css": inline_css, "downloads": downloads, # the pages printed to PDF are input to Chromium, not published pages: no policy there (with one,
+    return {"page": page, "site": model, "config": config, "canonical": canonical,
+            "inline_css": inline_css, "downloads": downloads, # the pages printed to PDF are input to Chromium, not published pages: no policy there (with one,
             # Chromium numbered the PDF's structure elements differently from run to run)
             "csp": "" if absolute else content_security_policy(inline_css),
             "listing": listing, "qr_code": qr_code,

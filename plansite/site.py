@@ -296,7 +296,7 @@ class SiteModel:
     framework_terms: FrameworkTerms
     updated: str
     pages: list[Page]
-    urls: dict                                 # helpers exposed to templates
+    urls: dict                                 # URLS: the URL functions templates call
     help_url: str = ""                         # 聯絡我們, in the same place on every page (WCAG 3.2.6); "" if none
 
 
@@ -421,11 +421,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
     return SiteModel(name=name, agencies=agencies, plans=plans, governments=governments, org=org,
                      agency_summary=_agency_summary(org, len(agencies)), years=years,
                      frameworks=fws, framework_terms=terms, updated=updated, pages=pages,
-                     urls={"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
-                           "node": node_url, "ref": short_ref, "compare": compare_url,
-                           "pillar_in_plan": pillar_in_plan_url, "item_in_plan": item_in_plan_url,
-                           "pillar_anchor": table_mod.pillar_anchor, "year_anchor": year_anchor},
-                     help_url=CONTACT if config.has_contact else "")
+                     urls=URLS, help_url=CONTACT if config.has_contact else "")
 
 
 def _org_tree(governments: list[tuple[str, list[Agency]]]) -> list[tuple[str, list[OrgGroup]]]:
@@ -864,3 +860,11 @@ def overview_records(pages: list[Page]) -> tuple[list[str], list[list[str]]]:
         for chart in charts:
             rows += overview_mod.figure_records(page.url, chart.figure)
     return [name for name, _ in overview_mod.OPEN_DATA_FIELDS], rows
+
+
+# The site model's URL and anchor functions, as templates call them: {{ urls.plan(plan)|url }}
+# (a Jinja global, so macros need not be handed it; the `url` filter makes the link relative).
+URLS = {"agency": agency_url, "plan": plan_url, "unit": unit_url, "framework": framework_url,
+        "node": node_url, "ref": short_ref, "compare": compare_url,
+        "pillar_in_plan": pillar_in_plan_url, "item_in_plan": item_in_plan_url,
+        "pillar_anchor": table_mod.pillar_anchor, "year_anchor": year_anchor}
