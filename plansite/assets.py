@@ -54,9 +54,9 @@ def qr_base(page: site_mod.Page) -> str | None:
     Named after the page (penghu-social-affairs-107-qr.png, penghu-social-affairs-qr.png), so
     that codes saved from several pages into one folder never overwrite each other."""
     if page.kind == "plan":
-        return plan_base(page.data["plan"]) + "-qr"
+        return plan_base(page.data.plan) + "-qr"
     if page.kind == "agency":
-        agency = page.data["agency"]
+        agency = page.data.agency
         return f"{site_mod.agency_url(agency)}{agency.slug}-qr"
     return None
 

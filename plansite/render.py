@@ -188,5 +188,5 @@ def _context(page: Page, model: SiteModel, config: Config, listing: dict, absolu
             # Chromium numbered the PDF's structure elements differently from run to run)
             "csp": "" if absolute else content_security_policy(inline_css),
             "listing": listing, "qr_code": qr_code,
-            **{key: site_mod.resolved(value) for key, value in page.data.items()}}
+            **page.data.variables()}
 

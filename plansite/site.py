@@ -5,6 +5,7 @@ never in templates. Every collection that reaches output is sorted.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -48,13 +49,136 @@ def resolved(value):
     return value.make() if isinstance(value, Lazy) else value
 
 
+# ---- page data: one type per page kind; each field is a variable of templates/pages/<kind>.html,
+# a Lazy one made only when the page is rendered ----
+
+@dataclass
+class PageData:
+    """A page that shows nothing beyond what every page has (agencies, years, privacy, 404)."""
+
+    def variables(self) -> dict:
+        """The template's variables, Lazy values made."""
+        return {f.name: resolved(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+@dataclass
+class HomeData(PageData):
+    latest: list            # the ten newest plans
+
+
+@dataclass
+class FrameworksData(PageData):
+    entries: list           # (framework, summary)
+
+
+@dataclass
+class SearchData(PageData):
+    filters: "SearchFilters"
+
+
+@dataclass
+class SitemapData(PageData):
+    overviews: list = field(default_factory=list)       # (title, url) of every overview page
+
+
+@dataclass
+class AccessibilityData(PageData):
+    check: dict | None      # the last `check --a11y` record
+    contact: list
+
+
+@dataclass
+class ContactData(PageData):
+    contact: list
+
+
+@dataclass
+class OpenDataData(PageData):
+    fields: tuple
+    overview_fields: tuple = ()
+
+
+@dataclass
+class AgencyData(PageData):
+    agency: Agency
+    units: object           # Lazy [(unit, measures)]
+    org_rows: list
+    pillar_years: object = None          # Lazy Chart: the latest plan's pillars against last year's
+    pillar_years_note: object = ""
+    year_changes: object = None          # Lazy overview.YearChanges
+    overview_link: tuple | None = None   # (title, url) of the government's overview of that year
+
+
+@dataclass
+class PlanData(PageData):
+    plan: Plan
+    table: object           # Lazy table.Table
+    anchor: object          # Lazy MeasureAnchors
+    previous: Plan | None
+    next: Plan | None
+    units: list
+    approval: list
+    results: object         # Lazy results summary
+    statuses: tuple
+
+
+@dataclass
+class CompareData(PageData):
+    diff: "compare_mod.PlanDiff"
+    similar_percent: int
+
+
+@dataclass
+class UnitData(PageData):
+    agency: Agency
+    unit: Unit
+    years: list
+
+
+@dataclass
+class FrameworkData(PageData):
+    framework: Framework
+    plans: list
+    summary: str
+    crosswalks: tuple
+
+
+@dataclass
+class PillarData(PageData):
+    framework: Framework
+    node: FrameworkNode
+    answers: list
+    editions: tuple
+
+
+@dataclass
+class OverviewData(PageData):
+    charts: object          # Lazy [Chart]
+    plans: list
+    entries: list
+    government: str
+    year: int
+    breakdowns: list        # (pillar label, url)
+
+
+@dataclass
+class BreakdownData(PageData):
+    chart: object           # Lazy Chart
+    label: str
+    key: str
+    framework: Framework
+    government: str
+    year: int
+    overview: tuple         # (title, url)
+
+
 @dataclass
 class Page:
     kind: str                                  # template: templates/pages/<kind>.html
     url: str                                   # site-relative pretty URL, "" for home
     title: str
     crumbs: list[tuple[str, str]] = field(default_factory=list)   # (title, url), home first, self excluded
-    data: dict = field(default_factory=dict)
+    data: PageData = field(default_factory=PageData)
     description: str = ""
     in_sitemap: bool = True
     # the content behind the page, for incremental rebuilds (plansite/incremental.py): agencies, plans,
@@ -328,25 +452,25 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
     home = ("首頁", HOME)
     static = descriptions.STATIC
     pages: list[Page] = [
-        Page("home", HOME, name, [], {"latest": plans[:10]},
+        Page("home", HOME, name, [], HomeData(latest=plans[:10]),
              descriptions.home(name, config["site.description"], len(agencies), len(plans), terms.tops)),
         Page("agencies", "agencies/", "機關列表", [home],
              description=descriptions.agencies(governments, [kind for kind, _ in org])),
         Page("years", "years/", "年度列表", [home], description=descriptions.years(years)),
         Page("frameworks", "frameworks/", terms.title, [home],
-             {"entries": [(fw, _framework_summary(fw, fw_counts[fw.id])) for fw in fws]},
+             FrameworksData(entries=[(fw, _framework_summary(fw, fw_counts[fw.id])) for fw in fws]),
              description=descriptions.frameworks(fws)),
-        Page("search", "search/", "搜尋計畫", [home], {"filters": search_filters(plans, agencies, fws)},
+        Page("search", "search/", "搜尋計畫", [home], SearchData(filters=search_filters(plans, agencies, fws)),
              description=descriptions.search(terms.top)),
-        Page("sitemap", "sitemap/", "網站導覽", [home], description=static["sitemap"]),
+        Page("sitemap", "sitemap/", "網站導覽", [home], SitemapData(), description=static["sitemap"]),
         Page("accessibility", "accessibility/", "無障礙聲明", [home],
-             {"check": a11y_check, "contact": _contact_rows(config)}, description=static["accessibility"]),
+             AccessibilityData(check=a11y_check, contact=_contact_rows(config)), description=static["accessibility"]),
         Page("privacy", "privacy/", "隱私權及資訊安全政策", [home], description=static["privacy"]),
-        Page("opendata", "open-data/", "政府網站資料開放宣告", [home], {"fields": FIELDS}, static["opendata"]),
+        Page("opendata", "open-data/", "政府網站資料開放宣告", [home], OpenDataData(fields=FIELDS), static["opendata"]),
         Page("notfound", "404.html", "找不到網頁", [home], description=static["notfound"], in_sitemap=False),
     ]
     if config.has_contact:
-        pages.append(Page("contact", CONTACT, "聯絡我們", [home], {"contact": _contact_rows(config)},
+        pages.append(Page("contact", CONTACT, "聯絡我們", [home], ContactData(contact=_contact_rows(config)),
                           f"{config['site.owner']}的聯絡方式，以及回報網站無障礙問題的方法。"))
     agencies_crumb = ("機關列表", "agencies/")
     pairs = [(max((p for p in agency.plans if p.year < plan.year), key=lambda p: p.year), plan)
@@ -361,43 +485,43 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
         above = [home, agencies_crumb, *org_crumbs[agency.slug]]   # 機關列表 › 交通部 › 民用航空局
         a_crumb = (agency.name, agency_url(agency))
         pages.append(Page("agency", agency_url(agency), agency.full_name, above,
-                          {"agency": agency, "units": Lazy(lambda agency=agency: _unit_summaries(agency)),
-                           "org_rows": _org_rows(agency)},
+                          AgencyData(agency=agency, units=Lazy(lambda agency=agency: _unit_summaries(agency)),
+                                     org_rows=_org_rows(agency)),
                           descriptions.agency(agency), sources=(agency,)))
         for plan in agency.plans:
             older = [p for p in agency.plans if p.year < plan.year]
             newer = [p for p in agency.plans if p.year > plan.year]
             units = plan_units[id(plan)]
             pages.append(Page("plan", plan_url(plan), ("【草稿】" if plan.draft else "") + plan.full_title,
-                              [*above, a_crumb], {
-                "plan": plan, "table": Lazy(lambda plan=plan: table_mod.build_table(plan)),
-                "anchor": Lazy(lambda plan=plan: MeasureAnchors(plan)),
-                "previous": older[0] if older else None, "next": newer[-1] if newer else None,
-                "units": units, "approval": plan.approval.lines if plan.approval else [],
-                "results": Lazy(lambda plan=plan: table_mod.results_summary(
+                              [*above, a_crumb], PlanData(
+                plan=plan, table=Lazy(lambda plan=plan: table_mod.build_table(plan)),
+                anchor=Lazy(lambda plan=plan: MeasureAnchors(plan)),
+                previous=older[0] if older else None, next=newer[-1] if newer else None,
+                units=units, approval=plan.approval.lines if plan.approval else [],
+                results=Lazy(lambda plan=plan: table_mod.results_summary(
                     plan, lambda p: number_label(p.node.index, plan.framework.levels[0].numbering) + p.title)),
-                "statuses": STATUSES}, descriptions.plan(plan, units), in_sitemap=not plan.draft,
+                statuses=STATUSES), descriptions.plan(plan, units), in_sitemap=not plan.draft,
                 sources=(agency,)))
             if older:
                 diff = diffs[id(plan)]   # older[0] against plan
                 pages.append(Page("compare", compare_url(plan), f"{agency.full_name} {older[0].year}–{plan.year} 年計畫比較",
                                   [*above, a_crumb, (plan.title, plan_url(plan))],
-                                  {"diff": diff, "similar_percent": compare_mod.SIMILAR_PERCENT},
+                                  CompareData(diff=diff, similar_percent=compare_mod.SIMILAR_PERCENT),
                                   descriptions.compare(diff), sources=(agency,)))
         for unit in agency.units:
             unit_years = by_unit[id(unit)]
             pages.append(Page("unit", unit_url(agency, unit), f"{agency.full_name}{unit.name}",
                               [*above, a_crumb],
-                              {"agency": agency, "unit": unit, "years": unit_years},
+                              UnitData(agency=agency, unit=unit, years=unit_years),
                               descriptions.unit(agency, unit, unit_years), sources=(agency,)))
     fw_crumb = (terms.title, "frameworks/")
     answered_in = {fw.id: _answers([p for p in plans if p.framework is fw]) for fw in fws}
     crosswalks = [cw for cw in content.crosswalks if all(f.id in answered_in for f in cw.between)]
     for fw in fws:
         fw_plans = [p for p in plans if p.framework is fw]
-        pages.append(Page("framework", framework_url(fw), fw.name, [home, fw_crumb], {"framework": fw,
-                          "plans": fw_plans, "summary": _framework_summary(fw, len(fw_plans)),
-                          "crosswalks": _crosswalk_tables(fw, crosswalks)},
+        pages.append(Page("framework", framework_url(fw), fw.name, [home, fw_crumb], FrameworkData(
+                          framework=fw, plans=fw_plans, summary=_framework_summary(fw, len(fw_plans)),
+                          crosswalks=_crosswalk_tables(fw, crosswalks)),
                           descriptions.framework(fw, len(fw_plans))))
         answered = answered_in[fw.id]
         for root in fw.roots:
@@ -406,15 +530,15 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
             editions, shown = _editions(fw, root, crosswalks, answered_in)
             pages.append(Page("pillar", node_url(fw, root), _node_label(fw, root), [home, fw_crumb,
                               (fw.name, framework_url(fw))],
-                              {"framework": fw, "node": root, "answers": answers, "editions": editions},
+                              PillarData(framework=fw, node=root, answers=answers, editions=editions),
                               descriptions.node(fw, root, _node_label(fw, root), answers),
                               sources=(*_answer_sources(fw, answers), *shown)))
             for child in root.children:
                 answers = answered.get((1, child.code), [])
                 editions, shown = _editions(fw, child, crosswalks, answered_in)
                 pages.append(Page("pillar", node_url(fw, child), _node_label(fw, child), [home, fw_crumb,
-                                  (fw.name, framework_url(fw)), r_crumb], {"framework": fw, "node": child,
-                                  "answers": answers, "editions": editions},
+                                  (fw.name, framework_url(fw)), r_crumb],
+                                  PillarData(framework=fw, node=child, answers=answers, editions=editions),
                                   descriptions.node(fw, child, _node_label(fw, child), answers),
                                   sources=(*_answer_sources(fw, answers), *shown)))
     pages += overview_pages(plans, agencies, fws, pages, home)   # statistics and charts (issue 15)
@@ -787,8 +911,8 @@ def _breakdown_pages(government: str, year: int, members: list[Plan], fws: list[
                 f"items-{pillar_key(fw, root)}", fw, root, fw_plans, labels, OVERVIEW_LINKS), Markup("")))
             pages.append(Page("breakdown", breakdown_url(government, year, fw, root),
                               f"{government} {year} 年度{column.key}各{fw.levels[1].name}統計", crumbs,
-                              {"chart": chart, "label": column.label, "key": column.key, "framework": fw,
-                               "government": government, "year": year, "overview": crumbs[-1]},
+                              BreakdownData(chart=chart, label=column.label, key=column.key, framework=fw,
+                                            government=government, year=year, overview=crumbs[-1]),
                               descriptions.breakdown(government, year, column.label, fw.levels[1].name, fw_plans),
                               sources=(fw, *fw_plans)))
     return pages
@@ -810,9 +934,8 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
     site_labels = {id(p): (f"{p.agency.full_name}（{p.year} 年）", f"{p.agency.name} {p.year}年") for p in latest}
     crumb = ("統計概覽", OVERVIEW)
     out = [Page("overview", OVERVIEW, "統計概覽", [home],
-                {"charts": Lazy(lambda: _charts(latest, fws, site_labels, by_gov_year)), "plans": latest,
-                 "entries": entry_list,
-                 "government": "", "year": 0, "breakdowns": []},
+                OverviewData(charts=Lazy(lambda: _charts(latest, fws, site_labels, by_gov_year)), plans=latest,
+                             entries=entry_list, government="", year=0, breakdowns=[]),
                 descriptions.overview(len(latest), sum(len(e.years) for e in entry_list),
                                       "、".join(dict.fromkeys(fw.levels[0].name for fw in fws))),
                 sources=(*fws, *plans, repr(entry_list)))]     # the pillar figures count every plan
@@ -821,31 +944,31 @@ def overview_pages(plans: list[Plan], agencies: list[Agency], fws: list[Framewor
         title, url = f"{government} {year} 年度統計概覽", government_overview_url(government, year)
         breakdowns = _breakdown_pages(government, year, members, fws, labels, [home, crumb, (title, url)])
         out.append(Page("overview", url, title,
-                        [home, crumb], {"charts": Lazy(lambda members=members, labels=labels:
-                                                       _charts(members, fws, labels)),
-                                        "plans": members, "entries": [], "government": government, "year": year,
-                                        "breakdowns": [(b.data["label"], b.url) for b in breakdowns]},
+                        [home, crumb], OverviewData(charts=Lazy(lambda members=members, labels=labels:
+                                                                _charts(members, fws, labels)),
+                                                    plans=members, entries=[], government=government, year=year,
+                                                    breakdowns=[(b.data.label, b.url) for b in breakdowns]),
                         descriptions.government_overview(government, year, members), sources=(*fws, *members)))
         out += breakdowns
     by_url = {agency_url(agency): agency for agency in agencies}
-    diffs = {(id(c.data["diff"].new.agency), c.data["diff"].new.year): c for c in pages if c.kind == "compare"}
+    diffs = {(id(c.data.diff.new.agency), c.data.diff.new.year): c for c in pages if c.kind == "compare"}
     for page in pages:
         if page.kind == "agency":
             agency = by_url[page.url]
             years = Lazy(lambda agency=agency: overview_mod.pillar_years("agency-pillars", agency, OVERVIEW_LINKS))
-            page.data["pillar_years"] = Lazy(lambda years=years: Chart(years.make()[0], svgchart.draw(years.make()[0]))
+            page.data.pillar_years = Lazy(lambda years=years: Chart(years.make()[0], svgchart.draw(years.make()[0]))
                                              if years.make()[0] else None)
-            page.data["pillar_years_note"] = Lazy(lambda years=years: years.make()[1])
+            page.data.pillar_years_note = Lazy(lambda years=years: years.make()[1])
             year = max((p.year for p in agency.plans), default=0)
             compared = diffs.get((id(agency), year))     # the latest plan's comparison page, if any
-            page.data["year_changes"] = Lazy(lambda compared=compared: overview_mod.pillar_changes(
-                compared.data["diff"], compared.url, OVERVIEW_LINKS) if compared else None)
-            page.data["overview_link"] = ((f"{agency.government} {year} 年度統計概覽",
+            page.data.year_changes = Lazy(lambda compared=compared: overview_mod.pillar_changes(
+                compared.data.diff, compared.url, OVERVIEW_LINKS) if compared else None)
+            page.data.overview_link = ((f"{agency.government} {year} 年度統計概覽",
                                            government_overview_url(agency.government, year)) if agency.plans else None)
         elif page.kind == "opendata":
-            page.data["overview_fields"] = overview_mod.OPEN_DATA_FIELDS
+            page.data.overview_fields = overview_mod.OPEN_DATA_FIELDS
         elif page.kind == "sitemap":   # every government's and year's overview, under the site's
-            page.data["overviews"] = [(p.title, p.url) for p in out[1:]]
+            page.data.overviews = [(p.title, p.url) for p in out[1:]]
     return out
 
 
@@ -853,10 +976,10 @@ def overview_records(pages: list[Page]) -> tuple[list[str], list[list[str]]]:
     """Every chart's numbers, on overview and agency pages, for open-data/overview.csv and .json."""
     rows: list[list[str]] = []
     for page in pages:
-        chart = resolved(page.data.get("pillar_years")) if page.kind == "agency" else None
-        charts = resolved(page.data.get("charts", [])) if page.kind == "overview" else [chart] if chart else []
+        chart = resolved(page.data.pillar_years) if page.kind == "agency" else None
+        charts = resolved(page.data.charts) if page.kind == "overview" else [chart] if chart else []
         if page.kind == "breakdown":
-            charts = [resolved(page.data["chart"])]
+            charts = [resolved(page.data.chart)]
         for chart in charts:
             rows += overview_mod.figure_records(page.url, chart.figure)
     return [name for name, _ in overview_mod.OPEN_DATA_FIELDS], rows
