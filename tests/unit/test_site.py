@@ -199,22 +199,31 @@ def test_without_a_base_url_build_refuses_qr_codes_unless_told(tmp_path):
     assert (out / "agencies/test-agency/114/test-agency-114-qr.png").is_file()
 
 
-def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_path):
+def _compared(tmp_path, last_year) -> tuple[pathlib.Path, str]:
+    """The seed site with a 112 plan for 長青綜合服務中心 made from its 113 plan by `last_year(text)`:
+    the output folder and the 113 comparison page."""
     root = make_project(tmp_path, plans_from=REPO / "plans")
     plans = root / "plans/kaohsiung-senior-center"
     text = (plans / "113.yaml").read_text(encoding="utf-8")
-    older = (text.replace("year: 113", "year: 112").replace("113年度", "112年度")
-             .replace("於1樓大廳設置意見箱。", "於大廳設置意見箱。")                      # changed in 113
-             .replace("            - text: 設置3樓服務櫃台", "            - text: 設置2樓臨時櫃台，受理申請。\n              units: [服務課]\n            - text: 設置3樓服務櫃台"))  # dropped in 113
-    assert older.count("設置2樓臨時櫃台") == 1
+    older = last_year(text.replace("year: 113", "year: 112").replace("113年度", "112年度"))
     (plans / "112.yaml").write_text(older, encoding="utf-8")
     out = root / "_site"
     result = build(out, config=root / "site.toml", cwd=root)
     assert result.returncode == 0, result.stderr
     assert broken_links(out) == []
+    return out, (out / "agencies/kaohsiung-senior-center/113/compare/index.html").read_text(encoding="utf-8")
+
+
+def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_path):
+    def last_year(text: str) -> str:
+        older = (text.replace("於1樓大廳設置意見箱。", "於大廳設置意見箱。")                      # changed in 113
+                 .replace("            - text: 設置3樓服務櫃台", "            - text: 設置2樓臨時櫃台，受理申請。\n              units: [服務課]\n            - text: 設置3樓服務櫃台"))  # dropped in 113
+        assert older.count("設置2樓臨時櫃台") == 1
+        return older
+
+    out, page = _compared(tmp_path, last_year)
     plan_page = (out / "agencies/kaohsiung-senior-center/113/index.html").read_text(encoding="utf-8")
     assert 'href="compare/index.html">與 112 年比較' in plan_page
-    page = (out / "agencies/kaohsiung-senior-center/113/compare/index.html").read_text(encoding="utf-8")
     assert "新增 0 項、刪除 1 項、修改 1 項" in page
     assert "設置2樓臨時櫃台，受理申請。" in page
     assert '於<ins><span class="ps-visually-hidden">〔新增：</span>1樓<span class="ps-visually-hidden">〕</span></ins>大廳設置意見箱' in page
@@ -227,21 +236,15 @@ def test_year_over_year_comparison_shows_added_dropped_and_changed_measures(tmp_
 
 
 def test_a_measure_moved_to_another_item_is_shown_as_moved_not_dropped_and_added(tmp_path):
-    root = make_project(tmp_path, plans_from=REPO / "plans")
-    plans = root / "plans/kaohsiung-senior-center"
-    text = (plans / "113.yaml").read_text(encoding="utf-8")
     faq = "            - text: 於中心網頁設置常見問答，提供為民服務諮詢及常見問題集。\n"          # in 1.2 this year
     mail = "            - text: 透過中心信箱管道，有效處理民眾陳情、抱怨問題。\n"                # in 2.4 this year
     mail_then = "            - text: 透過中心電子信箱管道，有效處理民眾陳情、抱怨問題。\n"     # and worded so last year
-    assert text.count(faq) == 1 and text.count(mail) == 1
-    older = (text.replace("year: 113", "year: 112").replace("113年度", "112年度")
-             .replace(faq, "@FAQ@").replace(mail, faq).replace("@FAQ@", mail_then))   # last year: swapped
-    (plans / "112.yaml").write_text(older, encoding="utf-8")
-    out = root / "_site"
-    result = build(out, config=root / "site.toml", cwd=root)
-    assert result.returncode == 0, result.stderr
-    assert broken_links(out) == []
-    page = (out / "agencies/kaohsiung-senior-center/113/compare/index.html").read_text(encoding="utf-8")
+
+    def last_year(text: str) -> str:                                                           # the two swapped
+        assert text.count(faq) == 1 and text.count(mail) == 1
+        return text.replace(faq, "@FAQ@").replace(mail, faq).replace("@FAQ@", mail_then)
+
+    out, page = _compared(tmp_path, last_year)
     assert "新增 0 項、刪除 0 項、修改 0 項、移到其他服務項目 2 項" in page
     item_12 = page[page.index('<h2 id="d1-2">'):page.index('<h2 id="d2-4">')]
     item_24 = page[page.index('<h2 id="d2-4">'):]
