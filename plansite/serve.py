@@ -198,6 +198,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - http.server's name
         pass
 
+    def end_headers(self):
+        # Every preview response, files served by http.server included: without it the browser may keep a
+        # search shard or stylesheet from before an edit (heuristic caching from Last-Modified).
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
     def do_GET(self):  # noqa: N802 - http.server's name
         path = self.path.split("?", 1)[0]
         if path == "/__plansite/livereload.js":
@@ -228,14 +234,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
 
     def _events(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         seen = None
         try:

@@ -217,10 +217,16 @@ def test_the_preview_search_finds_what_an_edit_just_wrote(browser, tmp_path):
     (plansite/serve.py State.ready_search_index): a word typed into a plan is found right after saving."""
     with serving(tmp_path) as (root, base, _process):
         page = browser.new_page()
+        shards = {}
+        page.on("response", lambda r: shards.update({r.url: r.headers.get("cache-control")}) if "/search/" in r.url
+                and r.url.endswith(".json") else None)
         page.goto(base + "search/")
         page.fill("#search-q", "芋筍節")
         page.press("#search-q", "Enter")
         page.wait_for_function("() => /筆結果/.test(document.getElementById('search-status').textContent)")
+        # the browser may not keep a shard from before the edit: the result's text would be the old one
+        assert any("/search/d/" in url for url in shards), shards
+        assert set(shards.values()) == {"no-store"}, shards
         plan = root / "plans" / "kaohsiung-jiasian-district" / "114.yaml"
         edit(plan, "芋筍節", "芋筍節暨山城音樂會")
         _wait_for(base + "agencies/kaohsiung-jiasian-district/114/", "山城音樂會")
