@@ -55,6 +55,7 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
             return result
 
         roots = build(data["items"], 0, None, ("items",))
+        del build   # it calls itself: a reference cycle holding the file, until broken here (plansite/heap.py)
         out[data["id"]] = Framework(
             id=data["id"], name=data["name"], description=data.get("description", ""), levels=levels,
             measure_numbering=data["measure_numbering"], columns=dict(data["columns"]),

@@ -29,46 +29,50 @@ _TYPED_NUMBER = re.compile(r"^\s*(?:[壹貳參肆伍陸柒捌玖拾]+、|[一二
 def check_text(doc: Doc) -> list[Problem]:
     """Every string in the file: no HTML or script, no typed section or item numbers in titles."""
     found: list[Problem] = []
-
-    def walk(value, path):
-        if isinstance(value, dict):
-            for key, child in value.items():
-                walk(child, path + (key,))
-        elif isinstance(value, list):
-            for i, child in enumerate(value):
-                walk(child, path + (i,))
-        elif isinstance(value, str):
-            match = _HTML.search(value) or _SCRIPT_URL.search(value)
-            invisible = _INVISIBLE.search(value)
-            scheme = next((m for m in _link_schemes(value) if m.group(m.lastindex).lower() not in LINK_SCHEMES), None)
-            if invisible:
-                char = invisible.group(0)
-                found.append(Problem(_inner_pos(doc, path, char),
-                                     f"文字中有看不見的控制字元 U+{ord(char):04X}（{_INVISIBLE_NAMES[ord(char)]}）。",
-                                     "這種字元會讓文字反向顯示或藏在字與字之間，讀者看到的與檔案內容不同；"
-                                     "多半是從網頁或 PDF 複製時帶進來的，請刪除它（編輯器中可能看不見，"
-                                     "可把游標移到所指的行與欄，按左右鍵確認）。 Remove the invisible bidi or zero-width character."))
-            elif match:
-                found.append(Problem(_inner_pos(doc, path, match.group(0)),
-                                     f"文字中不能使用 HTML 或程式碼（「{match.group(0)[:30]}」）。",
-                                     "網站會以純文字顯示內容；粗體、清單、連結請用 Markdown 寫法。 No HTML in text."))
-            elif scheme:
-                written = scheme.group(scheme.lastindex) + ":"
-                found.append(Problem(_inner_pos(doc, path, written),
-                                     f"連結只能用 https://、http://、mailto: 或 tel:（這裡是「{written}」）。",
-                                     "請改成網頁網址（https://…）、電子郵件（mailto:…）或電話（tel:…）；"
-                                     "其他種類的連結讀者無法開啟，也可能不安全。 Links may only use http(s), mailto or tel."))
-            elif _several_units(path, value):
-                parts = _several_units(path, value)
-                found.append(Problem(doc.pos(path), f"單位名稱「{value}」看起來是好幾個單位寫成一個名稱。",
-                                     f"每個單位請各寫一筆（name 與 slug），例如先寫「- name: {parts[0]}」，"
-                                     f"再另起一筆「- name: {parts[1]}」。 One unit per entry.", WARNING))
-            elif _typed_number(path, value):
-                found.append(Problem(doc.pos(path), f"請不要自行輸入編號（「{_typed_number(path, value)}」）。",
-                                     "章節與項目編號會依順序自動產生。 Numbers are generated from order."))
-
-    walk(doc.data, ())
+    for path, value in _strings(doc.data, ()):
+        match = _HTML.search(value) or _SCRIPT_URL.search(value)
+        invisible = _INVISIBLE.search(value)
+        scheme = next((m for m in _link_schemes(value) if m.group(m.lastindex).lower() not in LINK_SCHEMES), None)
+        if invisible:
+            char = invisible.group(0)
+            found.append(Problem(_inner_pos(doc, path, char),
+                                 f"文字中有看不見的控制字元 U+{ord(char):04X}（{_INVISIBLE_NAMES[ord(char)]}）。",
+                                 "這種字元會讓文字反向顯示或藏在字與字之間，讀者看到的與檔案內容不同；"
+                                 "多半是從網頁或 PDF 複製時帶進來的，請刪除它（編輯器中可能看不見，"
+                                 "可把游標移到所指的行與欄，按左右鍵確認）。 Remove the invisible bidi or zero-width character."))
+        elif match:
+            found.append(Problem(_inner_pos(doc, path, match.group(0)),
+                                 f"文字中不能使用 HTML 或程式碼（「{match.group(0)[:30]}」）。",
+                                 "網站會以純文字顯示內容；粗體、清單、連結請用 Markdown 寫法。 No HTML in text."))
+        elif scheme:
+            written = scheme.group(scheme.lastindex) + ":"
+            found.append(Problem(_inner_pos(doc, path, written),
+                                 f"連結只能用 https://、http://、mailto: 或 tel:（這裡是「{written}」）。",
+                                 "請改成網頁網址（https://…）、電子郵件（mailto:…）或電話（tel:…）；"
+                                 "其他種類的連結讀者無法開啟，也可能不安全。 Links may only use http(s), mailto or tel."))
+        elif _several_units(path, value):
+            parts = _several_units(path, value)
+            found.append(Problem(doc.pos(path), f"單位名稱「{value}」看起來是好幾個單位寫成一個名稱。",
+                                 f"每個單位請各寫一筆（name 與 slug），例如先寫「- name: {parts[0]}」，"
+                                 f"再另起一筆「- name: {parts[1]}」。 One unit per entry.", WARNING))
+        elif _typed_number(path, value):
+            found.append(Problem(doc.pos(path), f"請不要自行輸入編號（「{_typed_number(path, value)}」）。",
+                                 "章節與項目編號會依順序自動產生。 Numbers are generated from order."))
     return found
+
+
+def _strings(value, path: tuple):
+    """Every string in a document with its path, in document order. (A module function: a closure
+    calling itself is a reference cycle, which kept each file's Doc alive until the cycle collector
+    came by, and plansite/heap.py pauses that collector while plans load.)"""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _strings(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _strings(child, path + (i,))
+    elif isinstance(value, str):
+        yield path, value
 
 
 _UNIT_SEPARATORS = re.compile(r"[、，,；;]")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import buildcache, frameworks, load, parallel, synonyms
+from . import buildcache, frameworks, heap, load, parallel, synonyms
 from .config import Config
 from .errors import BuildFailed, Pos, Problems, display_path, os_error_problem
 
@@ -34,7 +34,7 @@ def check(config: Config, cache: dict | None = None) -> Report:
     problems = Problems()
     _check_site_settings(config, problems)
     # without the preview's cache, files unchanged since an earlier run come from .cache/docs
-    with load.stored_docs(config.root) if cache is None else contextlib.nullcontext():
+    with load.stored_docs(config.root) if cache is None else contextlib.nullcontext(), heap.no_cycle_collection():
         synonyms.load_synonyms(config.path("synonyms"), problems)   # the search's word list: checked with the plans
         fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
         content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
@@ -67,16 +67,20 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
                           seconds=time.monotonic() - started)
         stamp.forget()   # from here the output may change: a stale stamp must never vouch for it
     progress("載入並檢查計畫… Loading and checking plans")
-    report = check(config, cache)
-    _check_publishing(config, report.problems, qr)
-    if report.problems.errors or (strict and report.problems.warnings):
-        raise BuildFailed(report.problems)
+    # the collector pauses while plans load (many objects, no cycles), then leaves them alone until
+    # the build ends: they live that long (plansite/heap.py)
+    with heap.no_cycle_collection():
+        report = check(config, cache)
+        _check_publishing(config, report.problems, qr)
+        if report.problems.errors or (strict and report.problems.warnings):
+            raise BuildFailed(report.problems)
+        content = report.content
+        if not drafts:
+            report.drafts = [p for p in content.plans if p.draft]
+            content = content.without_drafts()
+        heap.freeze()
     from . import incremental, render, search, write  # noqa: PLC0415 - only needed when building
 
-    content = report.content
-    if not drafts:
-        report.drafts = [p for p in content.plans if p.draft]
-        content = content.without_drafts()
     out = config.path("output")
     stage = published = None
     try:
@@ -111,6 +115,7 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
                                              "請確認這個檔案存在而且可以讀取，然後重新建置；上一次建置的網站保持不變。"))
         raise BuildFailed(report.problems) from None
     finally:
+        heap.thaw()
         if stage is not None:
             stage.abort()   # after commit there is nothing left to remove
     if stamp is not None:
@@ -164,9 +169,11 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
     memo = _memo(cache) if cache is not None else None
     if memo is not None and memo.derived is None:
         memo.derived = site.Derived()
-    model = site.build_site(content, config, _a11y_record(config, problems), jobs=jobs,
-                            known_diffs=memo.diffs if memo else published.diffs if published else None,
-                            derived=memo.derived if memo else None)
+    with heap.no_cycle_collection():   # the site model, too, lives until the build ends
+        model = site.build_site(content, config, _a11y_record(config, problems), jobs=jobs,
+                                known_diffs=memo.diffs if memo else published.diffs if published else None,
+                                derived=memo.derived if memo else None)
+        heap.freeze()
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)

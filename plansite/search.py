@@ -31,7 +31,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import markdown, site as site_mod
+from . import heap, markdown, site as site_mod
 from .model import Plan
 
 DOC_SHARD = 16                 # documents per search/d/ file: one page of results touches few of them
@@ -417,4 +417,5 @@ def site_files(model, config) -> dict[str, bytes]:
     groups = load_synonyms(config.path("synonyms"), problems)
     if problems.errors:
         raise BuildFailed(problems)
-    return index_files(collect(model.plans, groups))
+    with heap.no_cycle_collection():   # millions of lists and strings, no cycles (plansite/heap.py)
+        return index_files(collect(model.plans, groups))

@@ -34,6 +34,7 @@ from typing import Any
 import jinja2
 
 from . import parallel, pipeline, search
+from .heap import Heap
 from .errors import BuildFailed, ConfigError, Pos, Problems, display_path, os_error_problem
 
 LIVERELOAD_JS = b"""(function () {
@@ -256,9 +257,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
 
 
-def _rebuild(load_config, state: State, cache: PreviewCache, report_problems, jobs: int = 1) -> None:
+def _rebuild(load_config, state: State, cache: PreviewCache, report_problems, jobs: int = 1,
+             heap: Heap | None = None) -> None:
     with state.building:   # never while the search index is being written into the same folder
         _rebuild_now(load_config, state, cache, report_problems, jobs)
+        if heap is not None:
+            heap.settle()
 
 
 def _rebuild_now(load_config, state: State, cache: PreviewCache, report_problems, jobs: int) -> None:
@@ -377,9 +381,9 @@ def _serve(load_config, out: pathlib.Path, port: int, report_problems) -> int:
         print("警告：site.toml 沒有設定 base_url，預覽中不顯示 QR Code；正式建置前請設定。 "
               "No base URL: QR codes are left out of the preview.", file=sys.stderr)
     print("預覽不產生 PDF、ODT、ODS 等下載檔；正式建置（python build.py build）才會產生。", file=sys.stderr)
-    state, cache = State(), PreviewCache()
+    state, cache, heap = State(), PreviewCache(), Heap()
     # the first build runs before the server's thread starts, so it may fork workers; later ones do not
-    _rebuild(load_config, state, cache, report_problems, jobs=parallel.default_jobs())
+    _rebuild(load_config, state, cache, report_problems, jobs=parallel.default_jobs(), heap=heap)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -408,7 +412,7 @@ def _serve(load_config, out: pathlib.Path, port: int, report_problems) -> int:
         next(changes)   # watching before the address is shown, so an edit made right after is seen
         print(f"預覽網址：http://127.0.0.1:{port}/ （按 Ctrl+C 結束） Serving, Ctrl+C to stop.", flush=True)
         for _changed in changes:
-            _rebuild(load_config, state, cache, report_problems)
+            _rebuild(load_config, state, cache, report_problems, heap=heap)
     except KeyboardInterrupt:
         print("\n已停止預覽。 Stopped.")
     finally:
