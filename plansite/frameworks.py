@@ -29,33 +29,7 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
             continue
         nodes: dict[str, FrameworkNode] = {}
         levels = [Level(lv["name"], lv["numbering"]) for lv in data["levels"]]
-
-        def build(raw_list, depth, parent, base):
-            result = []
-            for index, raw in enumerate(raw_list, 1):
-                node = FrameworkNode(code=raw["code"], title=raw["title"], depth=depth,
-                                     points=raw.get("points"), parent=parent, index=index)
-                here = base + (index - 1,)
-                if node.code in nodes:
-                    problems.error(doc.pos(here + ("code",)), f"架構代碼「{node.code}」重複。",
-                                   "每個構面與服務項目的代碼只能出現一次。 Duplicate framework code.")
-                expected = f"{parent.code}.{index}" if parent else str(index)
-                if node.code != expected:
-                    problems.error(doc.pos(here + ("code",)),
-                                   f"架構代碼應為「{expected}」（依順序），卻寫成「{node.code}」。",
-                                   "代碼依排列順序編號：構面 1、2、3…，其下的項目 1.1、1.2…；"
-                                   "請照順序改正，或調整項目的排列。 Codes follow the order of the items.")
-                if depth >= len(levels):
-                    problems.error(doc.pos(here), f"架構只定義了 {len(levels)} 層（levels），這裡是第 {depth + 1} 層。",
-                                   f"請在 levels 加上第 {depth + 1} 層的名稱與編號方式（最多 3 層），"
-                                   "或把這些項目移到上一層。 Missing level.")
-                nodes[node.code] = node
-                node.children = build(raw.get("items", []), depth + 1, node, here + ("items",))
-                result.append(node)
-            return result
-
-        roots = build(data["items"], 0, None, ("items",))
-        del build   # it calls itself: a reference cycle holding the file, until broken here (plansite/heap.py)
+        roots = _nodes(data["items"], 0, None, ("items",), doc, nodes, levels, problems)
         out[data["id"]] = Framework(
             id=data["id"], name=data["name"], description=data.get("description", ""), levels=levels,
             measure_numbering=data["measure_numbering"], columns=dict(data["columns"]),
@@ -66,6 +40,34 @@ def load_frameworks(directory: pathlib.Path, problems: Problems, cache: dict | N
         problems.error(Pos(directory), "找不到任何計畫架構檔（frameworks/*.yaml）。",
                        "請確認 site.toml 的 paths.frameworks 指向架構目錄。 No framework files found.")
     return out
+
+
+def _nodes(raw_list, depth: int, parent, base: tuple, doc, nodes: dict, levels: list, problems: Problems) -> list:
+    """One level of a framework's tree, and the levels under it; codes checked against their order.
+    (A module function: a closure calling itself is a reference cycle, which kept the file until the
+    cycle collector came by, and plansite/heap.py pauses it while files load.)"""
+    result = []
+    for index, raw in enumerate(raw_list, 1):
+        node = FrameworkNode(code=raw["code"], title=raw["title"], depth=depth,
+                             points=raw.get("points"), parent=parent, index=index)
+        here = base + (index - 1,)
+        if node.code in nodes:
+            problems.error(doc.pos(here + ("code",)), f"架構代碼「{node.code}」重複。",
+                           "每個構面與服務項目的代碼只能出現一次。 Duplicate framework code.")
+        expected = f"{parent.code}.{index}" if parent else str(index)
+        if node.code != expected:
+            problems.error(doc.pos(here + ("code",)),
+                           f"架構代碼應為「{expected}」（依順序），卻寫成「{node.code}」。",
+                           "代碼依排列順序編號：構面 1、2、3…，其下的項目 1.1、1.2…；"
+                           "請照順序改正，或調整項目的排列。 Codes follow the order of the items.")
+        if depth >= len(levels):
+            problems.error(doc.pos(here), f"架構只定義了 {len(levels)} 層（levels），這裡是第 {depth + 1} 層。",
+                           f"請在 levels 加上第 {depth + 1} 層的名稱與編號方式（最多 3 層），"
+                           "或把這些項目移到上一層。 Missing level.")
+        nodes[node.code] = node
+        node.children = _nodes(raw.get("items", []), depth + 1, node, here + ("items",), doc, nodes, levels, problems)
+        result.append(node)
+    return result
 
 
 def load_crosswalks(directory: pathlib.Path, fws: dict[str, Framework], problems: Problems) -> list[Crosswalk]:
