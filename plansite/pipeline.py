@@ -46,12 +46,14 @@ def check(config: Config, cache: dict | None = None) -> Report:
 
 def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = True, downloads: bool = True,
           cache: dict | None = None, progress=lambda message: None, drafts: bool = False,
-          jobs: int | None = None) -> Report:
+          jobs: int | None = None, first=None) -> Report:
     """load config → load and validate plans → site model → render pages → write atomically.
 
     Draft plans are published only when `drafts` (the preview); otherwise the report lists them.
     Downloads and pages are made by `jobs` processes (default: one per core; the preview, which
-    runs a server beside the build, uses one).
+    runs a server beside the build, uses one). `first` (the preview, with `cache`): the pages to show
+    before the rest of the site is rendered (serve.FirstPages: `pick(model)` names them, `show(files)`
+    writes them and reloads the browser).
     """
     if jobs is None:
         jobs = 1 if cache is not None else parallel.default_jobs()
@@ -88,7 +90,7 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
             stage = write.Stage(out, config.path("static"))
             published = incremental.PublishedPages(config.root, out)
         files, model = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs,
-                                   published, sink=stage.add if stage is not None else None)
+                                   published, sink=stage.add if stage is not None else None, first=first)
         progress("寫入輸出目錄… Writing")
         if stage is not None:
             stage.commit()
@@ -156,7 +158,7 @@ def _finish_preview(config: Config, model, out, files: list, cache) -> None:
 
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,
                 progress, jobs: int, published: "incremental.PublishedPages | None" = None,
-                sink=None) -> tuple[list, "site.SiteModel"]:
+                sink=None, first=None) -> tuple[list, "site.SiteModel"]:
     """Every output file: downloads and QR codes, PDFs, pages and feeds; and the site model.
 
     With `sink` (`build`), files go to sink(list) as they are made and the list returned is empty;
@@ -196,8 +198,13 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
                      f" Pages: {redone} rendered, {len(model.pages) - redone} reused.")
     elif memo is None:
         emit(render.render_pages(model, config, env, listing, jobs=jobs, sink=sink))
-    else:
-        emit(memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs))
+    else:   # the preview: the pages the editor looks at first (serve.FirstPages), then the rest that changed
+        ready = {}
+        if first is not None:
+            shown = render.render_pages(model, config, env, listing, only=first.pick(model))
+            first.show(shown)
+            ready = {f.path: f.data for f in shown}
+        emit(memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs, ready=ready))
     emit(render.render_feeds(model, config, env, listing, search_index=memo is None))
     return kept, model
 

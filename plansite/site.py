@@ -148,7 +148,7 @@ class PillarData(PageData):
     framework: Framework
     node: FrameworkNode
     answers: list
-    editions: tuple
+    editions: object        # Lazy tuple[Edition]
 
 
 @dataclass
@@ -326,9 +326,21 @@ class Derived:
         return found[1]
 
 
-def _agency_facts(agency: Agency) -> tuple[dict[int, list], dict[int, list[Unit]]]:
-    """_unit_measures of the agency, and each of its plans' units by id(plan)."""
-    return _unit_measures(agency), {id(plan): _plan_units(plan) for plan in agency.plans}
+@dataclass
+class AgencyFacts:
+    """What the site model derives from one agency alone (Derived keeps it while the agency is unchanged)."""
+    unit_measures: dict[int, list]        # _unit_measures, by id(unit)
+    plan_units: dict[int, list[Unit]]     # each plan's units, by id(plan)
+    texts: dict[int, str]                 # the page descriptions of the agency, its plans and units, by id()
+
+
+def _agency_facts(agency: Agency) -> AgencyFacts:
+    by_unit = _unit_measures(agency)
+    plan_units = {id(plan): _plan_units(plan) for plan in agency.plans}
+    texts = {id(agency): descriptions.agency(agency)}
+    texts.update((id(plan), descriptions.plan(plan, plan_units[id(plan)])) for plan in agency.plans)
+    texts.update((id(unit), descriptions.unit(agency, unit, by_unit[id(unit)])) for unit in agency.units)
+    return AgencyFacts(by_unit, plan_units, texts)
 
 
 @dataclass(frozen=True)
@@ -481,17 +493,17 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
     diffs = {id(new): diff for (_old, new), diff in
              zip(pairs, compare_mod.diff_all(pairs, jobs, known_diffs, made=derived.diffs))}
     for agency in agencies:
-        by_unit, plan_units = derived.of(agency, _agency_facts)
+        facts = derived.of(agency, _agency_facts)
         above = [home, agencies_crumb, *org_crumbs[agency.slug]]   # 機關列表 › 交通部 › 民用航空局
         a_crumb = (agency.name, agency_url(agency))
         pages.append(Page("agency", agency_url(agency), agency.full_name, above,
                           AgencyData(agency=agency, units=Lazy(lambda agency=agency: _unit_summaries(agency)),
                                      org_rows=_org_rows(agency)),
-                          descriptions.agency(agency), sources=(agency,)))
+                          facts.texts[id(agency)], sources=(agency,)))
         for plan in agency.plans:
             older = [p for p in agency.plans if p.year < plan.year]
             newer = [p for p in agency.plans if p.year > plan.year]
-            units = plan_units[id(plan)]
+            units = facts.plan_units[id(plan)]
             pages.append(Page("plan", plan_url(plan), ("【草稿】" if plan.draft else "") + plan.full_title,
                               [*above, a_crumb], PlanData(
                 plan=plan, table=Lazy(lambda plan=plan: table_mod.build_table(plan)),
@@ -500,7 +512,7 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                 units=units, approval=plan.approval.lines if plan.approval else [],
                 results=Lazy(lambda plan=plan: table_mod.results_summary(
                     plan, lambda p: number_label(p.node.index, plan.framework.levels[0].numbering) + p.title)),
-                statuses=STATUSES), descriptions.plan(plan, units), in_sitemap=not plan.draft,
+                statuses=STATUSES), facts.texts[id(plan)], in_sitemap=not plan.draft,
                 sources=(agency,)))
             if older:
                 diff = diffs[id(plan)]   # older[0] against plan
@@ -509,11 +521,11 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                                   CompareData(diff=diff, similar_percent=compare_mod.SIMILAR_PERCENT),
                                   descriptions.compare(diff), sources=(agency,)))
         for unit in agency.units:
-            unit_years = by_unit[id(unit)]
+            unit_years = facts.unit_measures[id(unit)]
             pages.append(Page("unit", unit_url(agency, unit), f"{agency.full_name}{unit.name}",
                               [*above, a_crumb],
                               UnitData(agency=agency, unit=unit, years=unit_years),
-                              descriptions.unit(agency, unit, unit_years), sources=(agency,)))
+                              facts.texts[id(unit)], sources=(agency,)))
     fw_crumb = (terms.title, "frameworks/")
     answered_in = {fw.id: _answers([p for p in plans if p.framework is fw]) for fw in fws}
     crosswalks = [cw for cw in content.crosswalks if all(f.id in answered_in for f in cw.between)]
@@ -527,7 +539,8 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
         for root in fw.roots:
             r_crumb = (_node_label(fw, root), node_url(fw, root))
             answers = answered.get((0, root.code), [])
-            editions, shown = _editions(fw, root, crosswalks, answered_in)
+            editions = Lazy(lambda node=root, fw=fw: _editions(fw, node, crosswalks, answered_in))
+            shown = _edition_sources(fw, root, crosswalks, answered_in)
             pages.append(Page("pillar", node_url(fw, root), _node_label(fw, root), [home, fw_crumb,
                               (fw.name, framework_url(fw))],
                               PillarData(framework=fw, node=root, answers=answers, editions=editions),
@@ -535,7 +548,8 @@ def build_site(content: Content, config: Config, a11y_check: dict | None = None,
                               sources=(*_answer_sources(fw, answers), *shown)))
             for child in root.children:
                 answers = answered.get((1, child.code), [])
-                editions, shown = _editions(fw, child, crosswalks, answered_in)
+                editions = Lazy(lambda node=child, fw=fw: _editions(fw, node, crosswalks, answered_in))
+                shown = _edition_sources(fw, child, crosswalks, answered_in)
                 pages.append(Page("pillar", node_url(fw, child), _node_label(fw, child), [home, fw_crumb,
                                   (fw.name, framework_url(fw)), r_crumb],
                                   PillarData(framework=fw, node=child, answers=answers, editions=editions),
@@ -771,16 +785,16 @@ def _twin_label(fw: Framework, node: FrameworkNode) -> str:
     return f"{level} {ref}" if ref == node.title else f"{level} {ref}：{node.title}"
 
 
-def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tuple[tuple[Edition, ...], tuple]:
+def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tuple[Edition, ...]:
     """The nodes of other framework editions that the crosswalks pair with `node`, each with the plans
-    answering it (only editions some plan uses have pages); and what that shows, as page sources."""
-    editions, sources = [], []
+    answering it (only editions some plan uses have pages). Made when the page is rendered: what it
+    shows is named by _edition_sources."""
+    editions = []
     for cw in crosswalks:
         found = cw.counterparts(fw, node)
         if not found:
             continue
         other = found[0][0]
-        sources += [cw, other]
         nodes = []
         for _, twin in found:
             answers, years = [], []
@@ -788,7 +802,6 @@ def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tu
             for year, entries in by_year:
                 total = 0
                 for plan, part in entries:
-                    sources.append((plan, part))
                     url = pillar_in_plan_url(plan, part.code) if twin.depth == 0 else item_in_plan_url(plan, part.code)
                     count = sum(i.measure_count for i in part.items) if twin.depth == 0 else part.measure_count
                     answers.append(CounterpartAnswer(f"{plan.agency.full_name} {year} 年度", url, count))
@@ -798,7 +811,21 @@ def _editions(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tu
             nodes.append(Counterpart(_twin_label(other, twin), node_url(other, twin),
                                      () if many else tuple(answers), tuple(years) if many else ()))
         editions.append(Edition(other.name, cw.basis, tuple(nodes)))
-    return tuple(editions), tuple(sources)
+    return tuple(editions)
+
+
+def _edition_sources(fw: Framework, node: FrameworkNode, crosswalks, answered_in) -> tuple:
+    """What _editions shows, as page sources: each crosswalk, the other framework, each answering part."""
+    sources: list = []
+    for cw in crosswalks:
+        found = cw.counterparts(fw, node)
+        if found:
+            sources += [cw, found[0][0]]
+            other = found[0][0]
+            for _, twin in found:
+                for _year, entries in answered_in[other.id].get((twin.depth, twin.code), []):
+                    sources += entries
+    return tuple(sources)
 
 
 def _answers(plans: list[Plan]) -> dict[tuple[int, str], list]:

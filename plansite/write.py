@@ -150,17 +150,30 @@ def update(out_dir: pathlib.Path, files, static_dir: pathlib.Path, previous: dic
     for rel, data in wanted.items():
         target = out_dir / rel
         if previous.get(rel) != data or not target.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(f".{target.name}.tmp")
-            try:
-                temp.write_bytes(data)
-                os.replace(temp, target)
-            except BaseException:
-                temp.unlink(missing_ok=True)
-                raise
+            _replace(target, data)
     for rel in set(previous) - set(wanted):
         (out_dir / rel).unlink(missing_ok=True)
     return wanted
+
+
+def put(out_dir: pathlib.Path, files) -> None:
+    """The preview's first pages of a rebuild, written ahead of the rest (which `update` then writes):
+    each file replaced atomically, nothing removed."""
+    seen: set[str] = set()
+    for f in files:
+        _check_path(f.path, seen)
+        _replace(out_dir / f.path, f.data)
+
+
+def _replace(target: pathlib.Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _collect(files, static_dir: pathlib.Path, checked=()) -> dict[str, bytes]:
