@@ -497,7 +497,7 @@ def measure(n: int, work: Path, hugo: Path | None, skip_preview: bool) -> dict:
     edit_plan(plan, "（修改）")
     step("修改一份計畫後重建 rebuild after one edit", "rebuild_one_edit", build)
     if n == min(SIZES_RUN):
-        print(f"  PDF（另建 10 份計畫的專案）…", end=" ", flush=True)
+        print("  PDF（另建 10 份計畫的專案）…", end=" ", flush=True)
         result.update(pdf_sample(work, log))
         print(f"每份 {result.get('pdf_cold_s_per_plan')} 秒；改一份後重新列印 {result.get('pdf_one_edit_printed')} 份、"
               f"沿用 {result.get('pdf_one_edit_reused')} 份", flush=True)
