@@ -59,12 +59,18 @@ def fingerprint(config, options: dict, extra_files=()) -> str:
 
 
 def _outputs(out: pathlib.Path) -> dict[str, list[int]]:
-    found = {}
-    for dirpath, _dirs, names in os.walk(out):
-        for name in names:
-            full = os.path.join(dirpath, name)
-            stat = os.stat(full)
-            found[os.path.relpath(full, out).replace(os.sep, "/")] = [stat.st_size, stat.st_mtime_ns]
+    """Every file under `out` by its path there (with /): [size, modification time in ns]."""
+    found: dict[str, list[int]] = {}
+    folders = [(str(out), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, prefix + entry.name + "/"))
+                else:
+                    stat = entry.stat()
+                    found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
     return found
 
 

@@ -96,6 +96,7 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
             stage.commit()
             published.record(stage.digests)
             report.pages, report.files = len(stage.digests), stage.count
+            stamp.record(report.pages, report.files, report.problems, report.drafts)
         else:  # the preview: rewrite only what changed since its last good build
             last = cache.get("written") or {}
             # the search index comes after the pages (report.finish): until then the last one stays
@@ -120,8 +121,6 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
         heap.thaw()
         if stage is not None:
             stage.abort()   # after commit there is nothing left to remove
-    if stamp is not None:
-        stamp.record(report.pages, report.files, report.problems, report.drafts)
     report.seconds = time.monotonic() - started
     return report
 
