@@ -70,7 +70,8 @@ def _nodes(raw_list, depth: int, parent, base: tuple, doc, nodes: dict, levels: 
     return result
 
 
-def load_crosswalks(directory: pathlib.Path, fws: dict[str, Framework], problems: Problems) -> list[Crosswalk]:
+def load_crosswalks(directory: pathlib.Path, fws: dict[str, Framework], problems: Problems,
+                    cache: dict | None = None) -> list[Crosswalk]:
     """frameworks/crosswalks/*.yaml: which pillars or items of two editions correspond, as people wrote
     them down. Every code is checked against its framework; nothing is inferred from titles."""
     from .load import read_doc  # noqa: PLC0415 - load imports the model this module builds
@@ -78,7 +79,7 @@ def load_crosswalks(directory: pathlib.Path, fws: dict[str, Framework], problems
     out: list[Crosswalk] = []
     seen: dict[frozenset, pathlib.Path] = {}
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
-        doc = read_doc(path, "crosswalk", problems)
+        doc = read_doc(path, "crosswalk", problems, cache)
         if doc is None:
             continue
         data = doc.data

@@ -153,30 +153,33 @@ class DocStore:
         self.used: set[str] = set()
 
     def read(self, path: pathlib.Path, kind: str, problems: Problems) -> Doc | None:
+        doc, found = self.parse(path, kind)
+        for p in found:
+            problems.add(p)
+        return None if doc is None or any(p.is_error and p.blocking for p in found) else doc
+
+    def parse(self, path: pathlib.Path, kind: str) -> tuple[Doc | None, list]:
+        """The file and its problems; None for a file that cannot be read or parsed."""
         try:
             text = yamlfile.read_text(path)
         except PlanError as exc:
-            problems.add(exc.problem)
-            return None
+            return None, [exc.problem]
         key = self.files.key(kind, text)
         self.used.add(key)
         entry = self.files.get(key)
         doc = yamlfile.from_json(path, text, entry[0][1]) if entry else None
         if doc is not None:
-            return doc
+            return doc, []
         try:
             doc = yamlfile.load(path, text)
         except PlanError as exc:
-            problems.add(exc.problem)
-            return None
+            return None, [exc.problem]
         found = _check_doc(doc, kind)
-        for p in found:
-            problems.add(p)
         if not found:
             raw = yamlfile.to_json(doc)
             if raw is not None:
                 self.files.put(key, [([], raw)])
-        return None if any(p.is_error and p.blocking for p in found) else doc
+        return doc, found
 
     def prune(self) -> None:
         self.files.prune(self.used)
@@ -218,12 +221,20 @@ def read_doc(path: pathlib.Path, kind: str, problems: Problems, cache: dict | No
     if cache is not None and key in cache:
         doc, found = cache[key]
     else:
-        try:
-            doc = yamlfile.load(path)
-        except PlanError as exc:
-            problems.add(exc.problem)
-            return None
-        found = _check_doc(doc, kind)
+        docs = cache.get("doc-store") if cache is not None else None   # the preview's start: .cache/docs
+        if docs is not None:
+            doc, found = docs.parse(path, kind)
+            if doc is None:
+                for p in found:
+                    problems.add(p)
+                return None
+        else:
+            try:
+                doc = yamlfile.load(path)
+            except PlanError as exc:
+                problems.add(exc.problem)
+                return None
+            found = _check_doc(doc, kind)
         if cache is not None and key is not None:
             cache[key] = (doc, found)
     for p in found:

@@ -33,14 +33,16 @@ def check(config: Config, cache: dict | None = None) -> Report:
     """Load and validate every framework, agency and plan; never raises for bad input."""
     problems = Problems()
     _check_site_settings(config, problems)
-    # without the preview's cache, files unchanged since an earlier run come from .cache/docs
+    # files unchanged since an earlier run come from .cache/docs (the preview's own cache keeps them after)
+    if cache is not None and "doc-store" not in cache:
+        cache["doc-store"] = load.DocStore(config.root)
     with load.stored_docs(config.root) if cache is None else contextlib.nullcontext(), heap.no_cycle_collection():
         synonyms.load_synonyms(config.path("synonyms"), problems)   # the search's word list: checked with the plans
         fws = frameworks.load_frameworks(config.path("frameworks"), problems, cache)
         content = load.load_content(config.path("plans"), fws, problems, cache) if not problems.errors else None
         if content is not None:   # correspondences between framework editions, checked against both frameworks
             content.crosswalks = frameworks.load_crosswalks(config.path("frameworks") / frameworks.CROSSWALKS,
-                                                            fws, problems)
+                                                            fws, problems, cache)
     return Report(problems=problems, content=content)
 
 
@@ -183,6 +185,8 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
                                         jobs=jobs, cache=cache is None,   # the preview makes no downloads
                                         known_qr=memo.qr if memo else None, sink=sink)
     emit(made)
+    # the preview's QR images: those new since its last build go out with the first pages (below)
+    new_assets = [f for f in made if (cache.get("written") or {}).get(f.path) != f.data] if first else []
     del made
     if pdf and downloads:
         progress(f"列印 PDF（{len(model.plans)} 份）… Printing PDFs")
@@ -201,7 +205,7 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
         ready = {}
         if first is not None:
             shown = render.render_pages(model, config, env, listing, only=first.pick(model))
-            first.show(shown)
+            first.show(shown + new_assets if shown else [])   # a new plan's page and its QR image together
             ready = {f.path: f.data for f in shown}
         emit(memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs, ready=ready))
     emit(render.render_feeds(model, config, env, listing, search_index=memo is None))

@@ -104,20 +104,24 @@ class PreviewCache(MutableMapping):
       rebuild rewrites only the files that changed (write.update).
     - `memo` (key "incremental"): the comparisons, QR images and page keys of the last build
       (plansite/incremental.py Memo), so a rebuild re-renders only what an edit touched.
+    - `docs` (key "doc-store"): <project>/.cache/docs (load.DocStore), where `build` keeps parsed
+      files: the preview's first build reads unchanged files from there instead of parsing them.
 
     The pipeline and the loaders take `cache: dict | None` and use it as a mapping (the keys
-    "jinja-environment", "written", "incremental" and the parsed files' tuples), so this class is that mapping
+    "jinja-environment", "written", "incremental", "doc-store" and the parsed files' tuples), so this class is that mapping
     over the attributes; their signatures stay as they are. Keys it does not know are kept in
     `other`, so a new cache entry in the pipeline still works.
     """
 
-    NAMED = {"jinja-environment": "environment", "written": "written", "incremental": "memo"}   # key -> attribute
+    NAMED = {"jinja-environment": "environment", "written": "written", "incremental": "memo",
+             "doc-store": "docs"}   # key -> attribute
 
     def __init__(self) -> None:
         self.parsed: dict[tuple, tuple] = {}
         self.environment: Any = None
         self.written: dict[str, bytes] | None = None
         self.memo: Any = None
+        self.docs: Any = None
         self.other: dict[Any, Any] = {}
 
     def _named(self) -> dict[str, Any]:

@@ -140,18 +140,14 @@ def test_a_port_in_use_gets_a_clear_message(tmp_path):
 
 
 def test_a_draft_shows_in_the_preview_with_its_banner(browser, tmp_path):
-    with serving(tmp_path) as (root, base, _process):
+    with serving(tmp_path) as (root, base, process):
         new = subprocess.run([sys.executable, str(tools.REPO_ROOT / "build.py"), "--config", str(root / "site.toml"),
                               "new", "kaohsiung-senior-center"], cwd=root, capture_output=True, text=True)
         assert new.returncode == 0 and "draft: true" in new.stdout, new.stdout + new.stderr
+        _wait_for(base + "agencies/kaohsiung-senior-center/114/", "ps-draft")   # picked up by itself
+        _rebuilt(process)   # and the rest of the site after it: no reload will come while the page is read
         page = browser.new_page()
-        deadline = time.monotonic() + 20
-        while True:   # the preview picks up the new file by itself
-            response = page.goto(base + "agencies/kaohsiung-senior-center/114/")
-            if response.status == 200 and page.locator(".ps-draft").count():
-                break
-            assert time.monotonic() < deadline, "the draft did not appear in the preview"
-            time.sleep(0.5)
+        page.goto(base + "agencies/kaohsiung-senior-center/114/")
         assert page.locator(".ps-draft").inner_text().startswith("草稿：本計畫尚未定稿")
         assert page.title().startswith("【草稿】")
         page.goto(base + "agencies/kaohsiung-senior-center/")
@@ -164,6 +160,15 @@ def _files(folder: pathlib.Path) -> dict[str, str]:
     """Every file under `folder` by relative path, with its sha256; folders end in «/»."""
     return {p.relative_to(folder).as_posix() + ("/" if p.is_dir() else ""):
             "" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*"))}
+
+
+def _rebuilt(process) -> str:
+    """serve's next 已更新 line: the whole rebuild is written (the page being edited comes first)."""
+    while True:
+        line = process.stdout.readline()
+        assert line, "serve stopped"
+        if line.startswith("已更新"):
+            return line
 
 
 def _wait_for(url: str, text: str, timeout: float = 20) -> bytes:
@@ -230,6 +235,8 @@ def test_the_preview_search_finds_what_an_edit_just_wrote(browser, tmp_path):
         plan = root / "plans" / "kaohsiung-jiasian-district" / "114.yaml"
         edit(plan, "芋筍節", "芋筍節暨山城音樂會")
         _wait_for(base + "agencies/kaohsiung-jiasian-district/114/", "山城音樂會")
+        page.close()   # its own reload after the edit would race a navigation made from here
+        page = browser.new_page()
         page.goto(base + "search/")
         page.fill("#search-q", "山城音樂會")
         page.press("#search-q", "Enter")

@@ -90,3 +90,35 @@ def test_entries_no_run_used_are_removed(tmp_path):
     with load.stored_docs(tmp_path):
         load.read_doc(*files[0], Problems())
     assert len(list((tmp_path / ".cache" / "docs").iterdir())) == 1
+
+
+def test_the_preview_starts_from_the_files_a_build_parsed_and_still_reports_problems(tmp_path, monkeypatch):
+    from plansite import pipeline, serve  # noqa: PLC0415
+    from plansite.config import load_config  # noqa: PLC0415
+    from support import make_project  # noqa: PLC0415
+
+    root = make_project(tmp_path)
+    config = load_config(root / "site.toml")
+    built = pipeline.check(config)                       # `build` and `check` fill .cache/docs
+    assert not built.problems.errors
+    warned = sorted((str(p.pos), p.message) for p in built.problems.items)
+    stored = len(list((root / ".cache" / "docs").iterdir()))
+    assert stored > 3
+    parsed: list[pathlib.Path] = []
+    real = yamlfile.load
+
+    def counted(path, *args):
+        parsed.append(path)
+        return real(path, *args)
+
+    monkeypatch.setattr(yamlfile, "load", counted)
+    cache = serve.PreviewCache()
+    preview = pipeline.check(config, cache)              # what `serve` runs first
+    assert sorted((str(p.pos), p.message) for p in preview.problems.items) == warned
+    assert parsed == []           # the fixture's warning is about the plan's content: its file was stored too
+    assert [p.title for p in preview.content.plans] == [p.title for p in built.content.plans]
+    (root / "plans" / "test-agency" / "114.yaml").write_text(
+        (root / "plans" / "test-agency" / "114.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = pipeline.check(config, cache)              # the next rebuild: the edited file only, the rest from memory
+    assert [p.name for p in parsed] == ["114.yaml"]
+    assert sorted((str(p.pos), p.message) for p in again.problems.items) == warned

@@ -57,7 +57,8 @@ def test_the_cache_is_the_mapping_the_pipeline_uses_with_named_attributes(tmp_pa
     assert cache.written and cache.get("written") is cache.written
     assert (tmp_path / "preview" / "index.html").read_bytes() == cache.written["index.html"]
     assert cache.parsed and all(isinstance(key, tuple) for key in cache.parsed)
-    assert set(cache) == {"jinja-environment", "written", "incremental", *cache.parsed}
+    assert set(cache) == {"jinja-environment", "written", "incremental", "doc-store", *cache.parsed}
+    assert cache.docs is not None and cache["doc-store"] is cache.docs   # .cache/docs, for the first build
     environment = cache.environment
     pipeline.build(config, qr=False, pdf=False, downloads=False, cache=cache, drafts=True)
     assert cache.environment is environment   # kept, as with the dict
