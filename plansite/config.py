@@ -84,7 +84,7 @@ def load_config(path: pathlib.Path) -> Config:
         raise ConfigError(f"{path.name}: 錯誤：找不到設定檔 {path}。請在專案根目錄建立 site.toml（見 README）。")
     try:
         text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
         raise ConfigError(problems=[Problem(Pos(path), "設定檔不是 UTF-8 編碼。",
                                             "請用編輯器「另存新檔」並選擇 UTF-8 編碼。 Re-save site.toml as UTF-8.")]) from None
     except OSError as exc:
