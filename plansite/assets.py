@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 import pathlib
+import zlib
 from dataclasses import dataclass
 
-from . import buildcache, downloads as data, overview, parallel, qr, site as site_mod, table as table_mod
+from . import buildcache, downloads as data, odf_stream, overview, parallel, qr, site as site_mod, table as table_mod
 from .config import Config
 from .render import OutFile
 from .schema import SCHEMA_DIR
@@ -85,25 +86,31 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
 
     store = buildcache.FileCache(config.root, "downloads") if cache else None
     used: set[str] = set()
+    parts: list[SiteParts] = []
 
     def take(chunk: list) -> None:   # each plan's files, in the plans' order
-        for key, made in chunk:
+        for key, made, site_keys in chunk:
             used.add(key)
+            used.update(site_keys)
+            parts.append(SiteParts(model.plans[len(parts)], extras, store, site_keys))
             for entry in made:
                 add(*entry)
 
     if downloads:
-        parallel.run_chunked(_plan_files, (model.plans, schema_url, store), len(model.plans), jobs, sink=take)
-        header, all_rows = data.site_table(model.plans)
+        extras = data.site_extras(model.plans)
+        parallel.run_chunked(_plan_files, (model.plans, schema_url, store, extras), len(model.plans), jobs, sink=take)
+        header = data.COLUMNS + extras
 
         def overview_files() -> tuple[bytes, bytes]:
             names, figures = site_mod.overview_records(model.pages)      # the numbers behind every chart
             return data.csv_bytes(names, figures), overview.records_json(figures)
 
-        # the whole-site files are independent and each takes seconds at 1,000 plans: one worker each
+        # the whole-site files, joined from each plan's part (kept in the cache for unchanged plans), are
+        # independent and each takes a while at 1,000 plans: one worker each
         site_csv, site_ods, site_json, (figures_csv, figures_json) = parallel.run_each([
-            lambda: data.csv_bytes(header, all_rows), lambda: data.ods_bytes(header, all_rows, model.name),
-            lambda: data.bundle_json(model.plans, schema_url), overview_files], jobs)
+            lambda: b"\xef\xbb\xbf" + data.csv_rows([header]) + b"".join(p.get("csv") for p in parts),
+            lambda: odf_stream.one_sheet(model.name, "具體作法", header, (p.get("ods") for p in parts)),
+            lambda: data.bundle_from((p.get("json") for p in parts), schema_url), overview_files], jobs)
         add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", site_csv)
         add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", site_ods)
         add("open-data/", "全部計畫資料", "JSON", "open-data/plans.json", site_json)
@@ -153,20 +160,71 @@ def _cached(store, key: str, make) -> list[tuple]:
 
 
 def _plan_files(state, start: int, stop: int) -> list[tuple]:
-    """Each plan's ODT, ODS, CSV and JSON as (cache key, [(page url, label, format, path, bytes)]).
+    """Each plan's ODT, ODS, CSV and JSON as (cache key, [(page url, label, format, path, bytes)],
+    the keys of its SiteParts).
 
     They are made from the plan's file, its agency's and its framework's and nothing else (the site
     model adds nothing to them), so those files' bytes, the schema address and this program's own
-    code key the cache: an unchanged plan's downloads are not made again."""
-    plans, schema_url, store = state
+    code key the cache: an unchanged plan's downloads are not made again. Its part of the whole-site
+    files is kept too, under that key and the site's extra columns."""
+    plans, schema_url, store, extras = state
     out = []
     for plan in plans[start:stop]:
         agency_file = plan.agency.path if plan.agency.path.is_file() else plan.agency.path / "agency.yaml"
         key = store.key("plan", schema_url, f"{plan.agency.slug}/{plan.path.name}", _source_bytes(plan.path),
                         _source_bytes(agency_file),
                         _source_bytes(plan.framework.path), repr(plan.draft)) if store else ""
-        out.append((key, _cached(store, key, lambda plan=plan: _make_plan_files(plan, schema_url))))
+        made = _cached(store, key, lambda plan=plan: _make_plan_files(plan, schema_url))
+        out.append((key, made, SiteParts.keep(plan, extras, store, key) if store else ()))
     return out
+
+
+class SiteParts:
+    """One plan's part of the whole-site plans.csv, plans.ods (its rows' XML) and plans.json.
+
+    With a cache, the parts are kept there (made by the worker that makes the plan's downloads, only
+    if missing) and read when the site's files are joined, in the workers that join them: only their
+    keys travel between processes. Without a cache, or if a kept part has gone, a part is made from
+    the plan when asked for."""
+
+    FORMATS = ("csv", "ods", "json")
+
+    def __init__(self, plan, extras: list[str], store, keys: tuple[str, ...]) -> None:
+        self.plan, self.extras, self.store, self.keys = plan, extras, store, keys
+
+    @classmethod
+    def keys_for(cls, store, plan_key: str, extras: list[str]) -> tuple[str, ...]:
+        return tuple(store.key("site", form, plan_key, *extras) for form in cls.FORMATS) if store else ()
+
+    @classmethod
+    def keep(cls, plan, extras: list[str], store, plan_key: str) -> tuple[str, ...]:
+        """Store this plan's parts where they are missing; their keys."""
+        keys = cls.keys_for(store, plan_key, extras)
+        missing = [(key, form) for key, form in zip(keys, cls.FORMATS) if not store.has(key)]
+        if missing:
+            parts = cls(plan, extras, None, ())
+            for key, form in missing:
+                made = parts.make(form)
+                store.put(key, [([form], zlib.compress(made, 1) if form == "ods" else made)])
+        return keys
+
+    def make(self, form: str) -> bytes:
+        if form == "json":
+            return data.bundle_entry(self.plan)
+        rows = data.site_rows(self.plan, self.extras)
+        return data.csv_rows(rows) if form == "csv" else odf_stream.rows_xml(rows)
+
+    def get(self, form: str) -> bytes:
+        if self.store is not None:
+            found = self.store.get(self.keys[self.FORMATS.index(form)])
+            if found is not None and len(found) == 1 and found[0][0] == [form]:
+                if form != "ods":
+                    return found[0][1]
+                try:   # the XML is kept compressed: about 150 MB of it at 1,000 plans
+                    return zlib.decompress(found[0][1])
+                except zlib.error:
+                    pass   # a damaged entry: made again
+        return self.make(form)
 
 
 def _make_plan_files(plan, schema_url: str) -> list[tuple]:

@@ -179,6 +179,9 @@ class FileCache:
         except (OSError, ValueError, TypeError):
             return None
 
+    def has(self, key: str) -> bool:
+        return (self.folder / key).is_file()
+
     def put(self, key: str, entries: list[tuple[list, bytes]]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -57,22 +57,32 @@ def _record(m, pillar_code, pillar, item_code, item, group) -> Record:
 
 def site_table(plans: list[Plan]) -> tuple[list[str], list[list[str]]]:
     """The whole site's rows under the standard columns, then every extra column title any plan declares."""
+    extras = site_extras(plans)
+    return COLUMNS + extras, [row for plan in plans for row in site_rows(plan, extras)]
+
+
+def site_extras(plans: list[Plan]) -> list[str]:
+    """The whole site's extra columns: every extra column title any plan declares, in first-seen order."""
     extras: list[str] = []
     for plan in plans:
         for col in plan.columns:
             if col.extra and col.title not in extras:
                 extras.append(col.title)
+    return extras
+
+
+def site_rows(plan: Plan, extras: list[str]) -> list[list[str]]:
+    """One plan's rows of the whole-site table (site_table), under the site's extra columns."""
+    agency = plan.agency
+    base = [agency.full_name, agency.slug, str(plan.year), plan.title]
+    approval = "；".join(plan.approval.lines) if plan.approval else ""
+    titles = {c.key: c.title for c in plan.columns if c.extra}
     rows = []
-    for plan in plans:
-        agency = plan.agency
-        base = [agency.full_name, agency.slug, str(plan.year), plan.title]
-        approval = "；".join(plan.approval.lines) if plan.approval else ""
-        titles = {c.key: c.title for c in plan.columns if c.extra}
-        for r in records(plan):
-            by_title = {titles[k]: v for k, v in r.extra.items()}
-            rows.append(base + [r.pillar_code, r.pillar, r.item_code, r.item, r.group, r.number, r.text, r.units,
-                                r.deadline, r.status, r.result, approval] + [by_title.get(t, "") for t in extras])
-    return COLUMNS + extras, rows
+    for r in records(plan):
+        by_title = {titles[k]: v for k, v in r.extra.items()}
+        rows.append(base + [r.pillar_code, r.pillar, r.item_code, r.item, r.group, r.number, r.text, r.units,
+                            r.deadline, r.status, r.result, approval] + [by_title.get(t, "") for t in extras])
+    return rows
 
 
 def plan_table(plan: Plan) -> tuple[list[str], list[list[str]]]:
@@ -137,9 +147,24 @@ def plan_json(plan: Plan, schema_url: str) -> bytes:
 
 
 def bundle_json(plans: list[Plan], schema_url: str) -> bytes:
-    return _json({"schema": schema_url, "schema_version": SCHEMA_VERSION,
-                  "plans": [{"agency_slug": p.agency.slug, "agency": agency_data(p.agency), "plan": p.raw,
-                             "columns": columns_data(p)} for p in plans]})
+    """Every plan as plan_json gives it, in one file (plans.json)."""
+    return bundle_from([bundle_entry(p) for p in plans], schema_url)
+
+
+def bundle_entry(plan: Plan) -> bytes:
+    """One plan's part of bundle_json, as it stands in that file (indented under "plans"): the whole
+    file is these parts joined, so an unchanged plan's part can be kept from the last build."""
+    entry = json.dumps({"agency_slug": plan.agency.slug, "agency": agency_data(plan.agency), "plan": plan.raw,
+                        "columns": columns_data(plan)}, ensure_ascii=False, sort_keys=True, indent=2)
+    return ("    " + entry.replace("\n", "\n    ")).encode("utf-8")   # JSON text holds no raw newline but these
+
+
+def bundle_from(entries, schema_url: str) -> bytes:
+    """bundle_json from its plans' parts (bundle_entry), the bytes json.dumps gives for the whole."""
+    plans = b",\n".join(entries)
+    tail = (f'"schema": {json.dumps(schema_url, ensure_ascii=False)},\n  "schema_version": {SCHEMA_VERSION}\n}}\n'
+            ).encode("utf-8")
+    return b'{\n  "plans": [\n' + plans + b"\n  ],\n  " + tail if plans else b'{\n  "plans": [],\n  ' + tail
 
 
 def _json(doc) -> bytes:
@@ -147,11 +172,14 @@ def _json(doc) -> bytes:
 
 
 def csv_bytes(header: list[str], all_rows: list[list[str]]) -> bytes:
+    return b"\xef\xbb\xbf" + csv_rows([header, *all_rows])   # BOM: Excel on Windows reads UTF-8
+
+
+def csv_rows(rows: list[list[str]]) -> bytes:
+    """Rows as CSV lines (csv_bytes is the BOM and these, header first)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(all_rows)
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")   # BOM: Excel on Windows reads UTF-8
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    return buf.getvalue().encode("utf-8")
 
 
 def ods_bytes(header: list[str], all_rows: list[list[str]], title: str) -> bytes:

@@ -100,9 +100,28 @@ def spreadsheet_chunks(sheets: list[tuple[str, list[str], list[list[str]]]]):
     for name, header, rows in sheets:
         yield (f"<table:table table:name={attribute(str(name))}>" + _row(header, _HEADER_CELL)).encode("utf-8")
         for start in range(0, len(rows), ROWS_PER_CHUNK):
-            yield "".join([_row(row, _CELL) for row in rows[start:start + ROWS_PER_CHUNK]]).encode("utf-8")
+            yield rows_xml(rows[start:start + ROWS_PER_CHUNK])
         yield b"</table:table>"
     yield b"</office:spreadsheet></office:body></office:document-content>"
+
+
+def rows_xml(rows: list[list]) -> bytes:
+    """Body rows of a sheet as content.xml holds them: a sheet's rows are these pieces joined."""
+    return "".join([_row(row, _CELL) for row in rows]).encode("utf-8")
+
+
+def one_sheet(title: str, name: str, header: list[str], pieces) -> bytes:
+    """spreadsheet(title, [(name, header, rows)]) from the rows as XML pieces (rows_xml, in order):
+    the same bytes, without the rows themselves (the whole site's sheet from each plan's kept rows)."""
+    def content():
+        chunks = spreadsheet_chunks([(name, header, [])])
+        yield next(chunks)          # the document's start
+        yield next(chunks)          # the table's start and its header row
+        yield from pieces
+        yield from chunks           # the table's end, the document's end
+    return package([("mimetype", ODS_MIMETYPE.encode("utf-8")), ("styles.xml", _STYLES_XML),
+                    ("content.xml", content()), ("meta.xml", meta_xml(title)),
+                    ("META-INF/manifest.xml", manifest_xml(ODS_MIMETYPE))])
 
 
 def meta_xml(title: str) -> bytes:

@@ -71,6 +71,53 @@ def run_each(makers: list, jobs: int) -> list:
     return run_chunked(_make_each, makers, len(makers), jobs, min_items=2)
 
 
+class Background:
+    """make() in a forked worker while this process goes on with other work; `result()` waits for it.
+
+    For one large result nothing else needs until the end (the search index): it takes a core of its
+    own instead of a turn after everything else. With jobs <= 1, or where fork is unavailable, make()
+    runs in `result()`, in this process. Leave by `result()` or `close()` (the worker is stopped)."""
+
+    def __init__(self, make, jobs: int) -> None:
+        global _BACKGROUND
+        self._make, self._pool, self._pending = make, None, None
+        if jobs <= 1 or default_jobs() <= 1:
+            return
+        _BACKGROUND = make          # the worker is forked now and finds it there: nothing is pickled
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_quiet_worker)
+        finally:
+            _BACKGROUND = None
+        self._pending = self._pool.apply_async(_run_background)
+
+    def result(self):
+        if self._pool is None:
+            return self._make()
+        try:
+            kind, value = self._pending.get()
+            if kind == "failed":
+                raise BuildFailed(value)
+            return value
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+_BACKGROUND = None      # Background's make(), for the worker being forked
+
+
+def _run_background():
+    try:
+        return "ok", _BACKGROUND()
+    except BuildFailed as exc:   # its Problems do not survive the exception's own pickling
+        return "failed", exc.problems
+
+
 def _make_each(makers: list, start: int, stop: int) -> list:
     return [make() for make in makers[start:stop]]
 

@@ -167,7 +167,7 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
     files do not already hold (plansite/incremental.py), and leaves the search index to `Report.finish`."""
     kept: list = []
     emit = sink or kept.extend
-    from . import assets, render, site  # noqa: PLC0415 - only needed when building
+    from . import search, site  # noqa: PLC0415 - only needed when building
 
     memo = _memo(cache) if cache is not None else None
     if memo is not None and memo.derived is None:
@@ -177,6 +177,24 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
                                 known_diffs=memo.diffs if memo else published.diffs if published else None,
                                 derived=memo.derived if memo else None)
         heap.freeze()
+    # `build`: the search index takes a core of its own while downloads and pages are made, unless the
+    # site is small (the preview makes it after its pages: Report.finish)
+    index = parallel.Background(lambda: search.site_files(model, config),
+                                jobs if len(model.plans) >= parallel.MIN_ITEMS else 1) if memo is None else None
+    try:
+        return _make_rest(model, content, config, problems, qr, pdf, downloads, cache, progress, jobs, published,
+                          memo, sink, first, index), model
+    finally:
+        if index is not None:
+            index.close()
+
+
+def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, progress, jobs, published, memo,
+               sink, first, index) -> list:
+    from . import assets, render  # noqa: PLC0415 - only needed when building
+
+    kept: list = []
+    emit = sink or kept.extend
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
         else render.environment(config)
@@ -208,8 +226,10 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
             first.show(shown + new_assets if shown else [])   # a new plan's page and its QR image together
             ready = {f.path: f.data for f in shown}
         emit(memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs, ready=ready))
-    emit(render.render_feeds(model, config, env, listing, search_index=memo is None))
-    return kept, model
+    emit(render.render_feeds(model, config, env, listing))
+    if index is not None:
+        emit([render.OutFile(path, data) for path, data in index.result().items()])
+    return kept
 
 
 def _write_hint(exc: OSError) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import jinja2
 import markupsafe
 
-from . import markdown, parallel, qr, search, site as site_mod
+from . import markdown, parallel, qr, site as site_mod
 from .config import Config
 from .errors import BuildFailed, Pos, Problems
 from .model import STATUS_CLASS
@@ -130,16 +130,13 @@ def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:
     return files
 
 
-def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
-                 search_index: bool = True) -> list[OutFile]:
+def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict) -> list[OutFile]:
+    """sitemap.xml, feed.xml and robots.txt (the search index is search.site_files)."""
     base_url = config.base_url
     ctx = {"site": model, "config": config, "base_url": base_url, "listing": listing,
            "abs": lambda url: base_url + url, "pages": [p for p in model.pages if p.in_sitemap]}
-    files = [OutFile(name, env.get_template(f"feeds/{name}").render(**ctx).encode("utf-8"))
-             for name in ("sitemap.xml", "feed.xml", "robots.txt")]
-    if search_index:
-        files += [OutFile(path, data) for path, data in search.site_files(model, config).items()]
-    return files
+    return [OutFile(name, env.get_template(f"feeds/{name}").render(**ctx).encode("utf-8"))
+            for name in ("sitemap.xml", "feed.xml", "robots.txt")]
 
 
 def content_security_policy(inline_css: str = "") -> str:

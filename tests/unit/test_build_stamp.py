@@ -104,17 +104,21 @@ def test_downloads_of_unchanged_plans_come_from_the_cache_and_equal_a_cold_build
                                    .read_text(encoding="utf-8").replace("year: 114", "year: 113")})
     assert build(root).returncode == 0
     stored = sorted((root / ".cache/downloads").iterdir())
-    assert len(stored) == 2 + 3   # two plans' downloads; QR codes of two plan pages and the agency page
+    # per plan: its downloads and its parts of the whole-site CSV, ODS and JSON; QR codes of two plan
+    # pages and the agency page
+    assert len(stored) == 2 * (1 + 3) + 3
     plan = root / "plans/test-agency/114.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("訂定申辦案件標準作業流程", "訂定申辦案件標準作業流程並上網公告"),
                     encoding="utf-8")
     assert build(root).returncode == 0   # 113's downloads and every QR code from the cache
     kept = set(p.name for p in (root / ".cache/downloads").iterdir())
-    assert len(kept & set(p.name for p in stored)) == 4 and len(kept) == 5   # only 114's entry is new
+    assert len(kept & set(p.name for p in stored)) == 7 and len(kept) == 11   # only 114's entries are new
     warm = digest(root / "_site")
     assert "上網公告" in (root / "_site/agencies/test-agency/114/test-agency-114.csv").read_text(encoding="utf-8-sig")
     for entry in (root / ".cache/downloads").iterdir():   # a damaged cache is made again, never published
-        entry.write_bytes(b"[[[not what was stored")
+        # a plan's part of plans.ods read whole but not what was stored (it is kept compressed), the rest unreadable
+        part = entry.read_bytes().startswith(b'[[["ods"]')
+        entry.write_bytes(b'[[["ods"], 5]]\nnope!' if part else b"[[[not what was stored")
     for stamp in (root / ".cache").glob("build-*.json"):
         stamp.unlink()
     assert build(root).returncode == 0

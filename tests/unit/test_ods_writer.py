@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 import odf_reference
 from odf import opendocument, style, table as odftable, text as odftext
 from support import REPO
 
-from plansite import downloads
+from plansite import downloads, odf_stream
 
 
 def reference_spreadsheet(title: str, sheets) -> bytes:
@@ -63,6 +64,28 @@ def test_each_plans_ods_is_byte_identical(plan):
 def test_the_site_wide_ods_is_byte_identical(plans):
     header, rows = downloads.site_table(plans)
     _same("提升服務計畫公開網", [("具體作法", header, rows)])
+
+
+@pytest.mark.parametrize("plans", [[], SEED[:1], SEED + SHAPES], ids=["none", "one", "all"])
+def test_the_site_files_joined_from_each_plans_part_are_the_whole_files_bytes(plans):
+    """plans.csv, plans.ods and plans.json are joined from each plan's part (kept for unchanged plans):
+    the same bytes as each file made whole."""
+    header, rows = downloads.site_table(plans)
+    extras = downloads.site_extras(plans)
+    assert header == downloads.COLUMNS + extras
+    assert sum((downloads.site_rows(p, extras) for p in plans), []) == rows
+    joined = b"\xef\xbb\xbf" + downloads.csv_rows([header]) + b"".join(
+        downloads.csv_rows(downloads.site_rows(p, extras)) for p in plans)
+    assert joined == downloads.csv_bytes(header, rows)
+    pieces = (odf_stream.rows_xml(downloads.site_rows(p, extras)) for p in plans)
+    assert odf_stream.one_sheet("網", "具體作法", header, pieces) == downloads.ods_bytes(header, rows, "網")
+    url = "https://example.gov.tw/schema/plan-download.schema.json"
+    whole = (json.dumps({"schema": url, "schema_version": downloads.SCHEMA_VERSION, "plans": [
+        {"agency_slug": p.agency.slug, "agency": downloads.agency_data(p.agency), "plan": p.raw,
+         "columns": downloads.columns_data(p)} for p in plans]},
+        ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+    assert any("\\n" in e.decode() for e in map(downloads.bundle_entry, plans)) or len(plans) < 2  # text with line breaks
+    assert downloads.bundle_json(plans, url) == whole
 
 
 TRICKY = [

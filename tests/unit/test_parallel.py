@@ -43,6 +43,31 @@ def test_a_problem_found_in_a_worker_arrives_whole():
     assert (problem.pos.line, problem.pos.col, problem.message, problem.hint) == (3, 5, "模板錯誤", "請修正")
 
 
+def _pid_and(value):
+    return lambda: (os.getpid(), value)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_background_work_gives_its_result_from_a_worker_of_its_own(jobs):
+    work = parallel.Background(_pid_and([1, "二", b"3"]), jobs)
+    pid, value = work.result()
+    assert value == [1, "二", b"3"]
+    assert (pid == os.getpid()) == (jobs == 1 or parallel.default_jobs() == 1)
+
+
+def _fails():
+    problems = Problems()
+    problems.error(Pos(pathlib.Path("search/synonyms.yaml"), 2, 1), "同義詞錯誤", "請修正")
+    raise BuildFailed(problems)
+
+
+def test_a_problem_found_in_background_work_arrives_whole():
+    with pytest.raises(BuildFailed) as caught:
+        parallel.Background(_fails, 2).result()
+    [problem] = caught.value.problems.errors
+    assert (problem.pos.line, problem.message, problem.hint) == (2, "同義詞錯誤", "請修正")
+
+
 def _build(config: pathlib.Path, out: pathlib.Path, jobs: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(config), "build", "--out", str(out),
                            "--no-pdf", "--quiet", "--jobs", jobs, "--base-url", "https://plans.example.gov.tw/"],
