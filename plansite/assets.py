@@ -69,16 +69,16 @@ def page_downloads(listing: dict[str, list[Download]], url: str) -> list[Downloa
 
 def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: bool = True, jobs: int = 1,
                  cache: bool = False, known_qr: dict | None = None,
-                 sink=None) -> tuple[list[OutFile], dict[str, list[Download]]]:
+                 stage=None) -> tuple[list[OutFile], dict[str, list[Download]]]:
     """downloads=False (the preview) leaves out the data files, which are slow to make.
     Each plan's files and the QR images are made by `jobs` processes, in the same order; with
     `cache`, those of unchanged plans and addresses come from <project>/.cache/downloads; the preview
     keeps its QR images in memory (`known_qr`, by page and address, left holding this build's).
-    With `sink` (`build`), files go to sink(list) as they are made and the list returned is empty."""
+    With `stage` (`build`, a write.Stage), files go there as they are made and the list returned is empty."""
     files: list[OutFile] = []
     listing: dict[str, list[Download]] = {}
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
-    emit = sink or files.extend
+    emit = stage.add if stage is not None else files.extend
 
     def add(page_url: str, label: str, fmt: str, path: str, data: bytes) -> None:
         emit([OutFile(path, data)])
@@ -105,17 +105,30 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
             names, figures = site_mod.overview_records(model.pages)      # the numbers behind every chart
             return data.csv_bytes(names, figures), overview.records_json(figures)
 
+        def written(*made: tuple[str, bytes]) -> list:
+            """With `stage`, the worker that made these files writes them (hundreds of MB at 5,000 plans
+            would otherwise travel back and sit in this process): their sizes come back instead."""
+            return [stage.put(path, data) if stage is not None else data for path, data in made]
+
         # the whole-site files, joined from each plan's part (kept in the cache for unchanged plans), are
         # independent and each takes a while at 1,000 plans: one worker each
-        site_csv, site_ods, site_json, (figures_csv, figures_json) = parallel.run_each([
-            lambda: b"\xef\xbb\xbf" + data.csv_rows([header]) + b"".join(p.get("csv") for p in parts),
-            lambda: odf_stream.one_sheet(model.name, "具體作法", header, (p.get("ods") for p in parts)),
-            lambda: data.bundle_from((p.get("json") for p in parts), schema_url), overview_files], jobs)
-        add("open-data/", "全部計畫的具體作法", "CSV", "open-data/plans.csv", site_csv)
-        add("open-data/", "全部計畫的具體作法", "ODS", "open-data/plans.ods", site_ods)
-        add("open-data/", "全部計畫資料", "JSON", "open-data/plans.json", site_json)
-        add("open-data/", "統計概覽圖表的數字", "CSV", "open-data/overview.csv", figures_csv)
-        add("open-data/", "統計概覽圖表的數字", "JSON", "open-data/overview.json", figures_json)
+        ([site_csv], [site_ods], [site_json], [figures_csv, figures_json]) = parallel.run_each([
+            lambda: written(("open-data/plans.csv", b"\xef\xbb\xbf" + data.csv_rows([header])
+                             + b"".join(p.get("csv") for p in parts))),
+            lambda: written(("open-data/plans.ods",
+                             odf_stream.one_sheet(model.name, "具體作法", header, (p.get("ods") for p in parts)))),
+            lambda: written(("open-data/plans.json", data.bundle_from((p.get("json") for p in parts), schema_url))),
+            lambda: written(*zip(("open-data/overview.csv", "open-data/overview.json"), overview_files()))], jobs)
+        for label, fmt, path, made in (("全部計畫的具體作法", "CSV", "open-data/plans.csv", site_csv),
+                                       ("全部計畫的具體作法", "ODS", "open-data/plans.ods", site_ods),
+                                       ("全部計畫資料", "JSON", "open-data/plans.json", site_json),
+                                       ("統計概覽圖表的數字", "CSV", "open-data/overview.csv", figures_csv),
+                                       ("統計概覽圖表的數字", "JSON", "open-data/overview.json", figures_json)):
+            if stage is None:
+                add("open-data/", label, fmt, path, made)
+            else:
+                stage.claim([path])
+                listing.setdefault("open-data/", []).append(Download(label, fmt, path, made))
     for name in ("plan-download", "plan", "agency"):
         schema_bytes = (SCHEMA_DIR / f"{name}.schema.json").read_bytes()
         add("open-data/", f"資料格式說明 {name}.schema.json", "JSON Schema", f"schema/{name}.schema.json", schema_bytes)

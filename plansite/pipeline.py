@@ -92,7 +92,7 @@ def build(config: Config, strict: bool = False, qr: bool = True, pdf: bool = Tru
             stage = write.Stage(out, config.path("static"))
             published = incremental.PublishedPages(config.root, out)
         files, model = _make_files(content, config, report.problems, qr, pdf, downloads, cache, progress, jobs,
-                                   published, sink=stage.add if stage is not None else None, first=first)
+                                   published, stage=stage, first=first)
         progress("寫入輸出目錄… Writing")
         if stage is not None:
             stage.commit()
@@ -159,15 +159,14 @@ def _finish_preview(config: Config, model, out, files: list, cache) -> None:
 
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,
                 progress, jobs: int, published: "incremental.PublishedPages | None" = None,
-                sink=None, first=None) -> tuple[list, "site.SiteModel"]:
+                stage=None, first=None) -> tuple[list, "site.SiteModel"]:
     """Every output file: downloads and QR codes, PDFs, pages and feeds; and the site model.
 
-    With `sink` (`build`), files go to sink(list) as they are made and the list returned is empty;
-    otherwise they are returned in memory. The preview (`cache`) remakes only what its last build's
-    files do not already hold (plansite/incremental.py), and leaves the search index to `Report.finish`."""
-    kept: list = []
-    emit = sink or kept.extend
-    from . import search, site  # noqa: PLC0415 - only needed when building
+    With `stage` (`build`), files go to the staging folder as they are made and the list returned is
+    empty; otherwise they are returned in memory. The preview (`cache`) remakes only what its last
+    build's files do not already hold (plansite/incremental.py), and leaves the search index to
+    `Report.finish`."""
+    from . import site  # noqa: PLC0415 - only needed when building
 
     memo = _memo(cache) if cache is not None else None
     if memo is not None and memo.derived is None:
@@ -179,21 +178,33 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
         heap.freeze()
     # `build`: the search index takes a core of its own while downloads and pages are made, unless the
     # site is small (the preview makes it after its pages: Report.finish)
-    index = parallel.Background(lambda: search.site_files(model, config),
-                                jobs if len(model.plans) >= parallel.MIN_ITEMS else 1) if memo is None else None
+    index = parallel.Background(lambda: _write_index(stage, model, config),
+                                jobs if len(model.plans) >= parallel.MIN_ITEMS else 1) if stage is not None else None
     try:
         return _make_rest(model, content, config, problems, qr, pdf, downloads, cache, progress, jobs, published,
-                          memo, sink, first, index), model
+                          memo, stage, first, index), model
     finally:
         if index is not None:
             index.close()
 
 
+def _write_index(stage, model, config) -> list[str]:
+    """The search index written into the staging folder (by a worker of its own); the paths written."""
+    from . import search  # noqa: PLC0415
+
+    made = search.site_files(model, config)
+    paths = sorted(made)
+    for path in paths:
+        stage.put(path, made.pop(path))   # each file let go once written
+    return paths
+
+
 def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, progress, jobs, published, memo,
-               sink, first, index) -> list:
+               stage, first, index) -> list:
     from . import assets, render  # noqa: PLC0415 - only needed when building
 
     kept: list = []
+    sink = stage.add if stage is not None else None
     emit = sink or kept.extend
     # the preview server keeps one Jinja environment: templates compile once and reload when edited
     env = cache.setdefault("jinja-environment", render.environment(config)) if cache is not None \
@@ -201,7 +212,7 @@ def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, prog
     progress(f"產生下載檔與 QR Code（{len(model.plans)} 份計畫）… Making downloads")
     made, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads,
                                         jobs=jobs, cache=cache is None,   # the preview makes no downloads
-                                        known_qr=memo.qr if memo else None, sink=sink)
+                                        known_qr=memo.qr if memo else None, stage=stage)
     emit(made)
     # the preview's QR images: those new since its last build go out with the first pages (below)
     new_assets = [f for f in made if (cache.get("written") or {}).get(f.path) != f.data] if first else []
@@ -228,7 +239,7 @@ def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, prog
         emit(memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs, ready=ready))
     emit(render.render_feeds(model, config, env, listing))
     if index is not None:
-        emit([render.OutFile(path, data) for path, data in index.result().items()])
+        stage.claim(index.result())
     return kept
 
 

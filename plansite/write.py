@@ -67,19 +67,33 @@ class Stage:
         for f in files:
             path, data = f.path, f.data
             _check_path(path, self._seen)
-            target = self.staging / path
-            if target.parent not in self._made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(target.parent)
             if path.endswith(".html"):
                 self.digests[path] = file_digest(data)
             self.count += 1
-            if _link_unchanged(self.out_dir / path, target, data):
-                continue
-            try:
+            self.put(path, data)
+
+    def put(self, path: str, data: bytes) -> int:
+        """Write one file, checked and counted by `claim`, not here: a worker process forked from the
+        build writes a large file itself instead of sending it back (assets, the search index). Its size."""
+        if not _inside(path):
+            _check_path(path, set())   # the problem, raised
+        target = self.staging / path
+        try:
+            if target.parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(target.parent)
+            if not _link_unchanged(self.out_dir / path, target, data):
                 target.write_bytes(data)
-            except OSError as exc:
-                raise OutputError(_named(exc, self.out_dir / path)) from None
+        except OSError as exc:
+            raise OutputError(_named(exc, self.out_dir / path)) from None
+        return len(data)
+
+    def claim(self, paths) -> None:
+        """Check and count files a worker wrote (`put`): no path twice, none that is not a page's."""
+        for path in paths:
+            assert not path.endswith(".html"), "pages are added here, with their digests"
+            _check_path(path, self._seen)
+            self.count += 1
 
     def commit(self) -> None:
         try:

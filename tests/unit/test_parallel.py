@@ -68,6 +68,26 @@ def test_a_problem_found_in_background_work_arrives_whole():
     assert (problem.pos.line, problem.message, problem.hint) == (2, "同義詞錯誤", "請修正")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_a_worker_cannot_write_is_reported_naming_the_output_path(tmp_path, jobs):
+    """Workers write the largest files into the staging folder themselves (write.Stage.put)."""
+    from plansite import write
+
+    stage = write.Stage(tmp_path / "_site", tmp_path / "no-static")
+    try:
+        (stage.staging / "open-data").write_text("a file where a folder must go", encoding="utf-8")
+        with pytest.raises(write.OutputError) as caught:
+            parallel.Background(lambda: stage.put("open-data/plans.csv", b"x"), jobs).result()
+        assert isinstance(caught.value.error, OSError)
+        assert caught.value.error.filename == str(tmp_path / "_site" / "open-data/plans.csv")
+        assert parallel.Background(lambda: stage.put("search/meta.json", b"{}"), jobs).result() == 2
+        stage.claim(["search/meta.json"])
+        with pytest.raises(BuildFailed):   # no path twice
+            stage.claim(["search/META.json"])
+    finally:
+        stage.abort()
+
+
 def _build(config: pathlib.Path, out: pathlib.Path, jobs: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(REPO / "build.py"), "--config", str(config), "build", "--out", str(out),
                            "--no-pdf", "--quiet", "--jobs", jobs, "--base-url", "https://plans.example.gov.tw/"],
