@@ -192,10 +192,10 @@ def _write_index(stage, model, config) -> list[str]:
     """The search index written into the staging folder (by a worker of its own); the paths written."""
     from . import search  # noqa: PLC0415
 
-    made = search.site_files(model, config)
-    paths = sorted(made)
-    for path in paths:
-        stage.put(path, made.pop(path))   # each file let go once written
+    paths = []
+    for path, data in search.site_file_items(model, config):   # each file let go once written
+        stage.put(path, data)
+        paths.append(path)
     return paths
 
 

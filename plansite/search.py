@@ -153,20 +153,57 @@ def _dump(value) -> bytes:
 
 def index_files(index: SearchIndex) -> dict[str, bytes]:
     """search/… path -> bytes, for every file of the index."""
+    return dict(index_file_items(index))
+
+
+def index_file_items(index: SearchIndex):
+    """(search/… path, bytes) for every file of the index, made one kind of term at a time (its table
+    let go before the next is made) and handed out as made: at 5,000 plans the tables are large."""
     # Plans repeat wording (agencies copy measures, and each year copies the last), so each distinct text
     # is taken apart once and its documents share the result.
     docs_of: dict[str, list[int]] = defaultdict(list)
     for doc_id, doc in enumerate(index.docs):
         docs_of[norm(doc.text)].append(doc_id)
+    counts = {}
+    for folder, make, encoder in (("u", _unigrams, _encode_postings), ("b", _bigrams, _encode_postings),
+                                   ("t", _trigrams, _encode_positions)):
+        encoded = {term: encoder(value) for term, value in make(docs_of).items()}
+        count = _shard_count(sum(len(t.encode()) + len(v) + 6 for t, v in encoded.items()))
+        counts[folder] = count
+        shards: list[dict[str, str]] = [{} for _ in range(count)]
+        for term, value in encoded.items():
+            shards[shard_of(term, count)][term] = value
+        del encoded
+        for k in range(count):
+            yield f"search/{folder}/{k:x}.json", _dump(shards[k])
+            shards[k] = None
+    for start in range(0, len(index.docs), DOC_SHARD):
+        chunk = index.docs[start:start + DOC_SHARD]
+        yield f"search/d/{start // DOC_SHARD:x}.json", _dump([[d.text, d.context, d.anchor] for d in chunk])
+    yield "search/meta.json", _dump(_meta(index, counts))
+
+
+def _unigrams(docs_of: dict[str, list[int]]) -> dict[str, list[list[int]]]:
     uni: dict[str, list[list[int]]] = defaultdict(list)
-    bi: dict[str, list[list[int]]] = defaultdict(list)
-    tri: dict[str, list[tuple[list[int], str]]] = defaultdict(list)
-    small = _VARINTS
     for text, ids in docs_of.items():
         for ch in set(text):
             uni[ch].append(ids)
+    return uni
+
+
+def _bigrams(docs_of: dict[str, list[int]]) -> dict[str, list[list[int]]]:
+    bi: dict[str, list[list[int]]] = defaultdict(list)
+    for text, ids in docs_of.items():
         for gram in set(map("".join, zip(text, text[1:]))):
             bi[gram].append(ids)
+    return bi
+
+
+def _trigrams(docs_of: dict[str, list[int]]) -> dict[str, list[tuple[list[int], str]]]:
+    """Each trigram's texts (their documents) with the places it sits at in each, encoded."""
+    tri: dict[str, list[tuple[list[int], str]]] = defaultdict(list)
+    small = _VARINTS
+    for text, ids in docs_of.items():
         where: dict[str, list[int]] = {}
         for i, gram in enumerate(map("".join, zip(text, text[1:], text[2:]))):
             if gram in where:
@@ -179,37 +216,23 @@ def index_files(index: SearchIndex) -> dict[str, bytes]:
                 tri[gram].append((ids, small[1] + small[places[0]]))
             else:
                 tri[gram].append((ids, encode([len(places), places[0], *(b - a for a, b in zip(places, places[1:]))])))
+    return tri
 
-    def postings(groups: list[list[int]]) -> str:
-        ids = sorted(itertools.chain.from_iterable(groups))
-        return encode([b - a for a, b in zip([0, *ids], ids)])
 
-    def positions(groups: list[tuple[list[int], str]]) -> str:
-        """Per document: its id's delta, then its places (as above)."""
-        entries = sorted((doc_id, places) for ids, places in groups for doc_id in ids)
-        small, out, last = _VARINTS, [], 0
-        for doc_id, places in entries:
-            delta = doc_id - last
-            out += (small[delta] if delta < 32768 else _varint(delta), places)
-            last = doc_id
-        return "".join(out)
+def _encode_postings(groups: list[list[int]]) -> str:
+    ids = sorted(itertools.chain.from_iterable(groups))
+    return encode([b - a for a, b in zip([0, *ids], ids)])
 
-    files: dict[str, bytes] = {}
-    counts = {}
-    for folder, table, encoder in (("u", uni, postings), ("b", bi, postings), ("t", tri, positions)):
-        encoded = {term: encoder(value) for term, value in table.items()}
-        count = _shard_count(sum(len(t.encode()) + len(v) + 6 for t, v in encoded.items()))
-        counts[folder] = count
-        shards: list[dict[str, str]] = [{} for _ in range(count)]
-        for term, value in encoded.items():
-            shards[shard_of(term, count)][term] = value
-        for k, shard in enumerate(shards):
-            files[f"search/{folder}/{k:x}.json"] = _dump(shard)
-    for start in range(0, len(index.docs), DOC_SHARD):
-        chunk = index.docs[start:start + DOC_SHARD]
-        files[f"search/d/{start // DOC_SHARD:x}.json"] = _dump([[d.text, d.context, d.anchor] for d in chunk])
-    files["search/meta.json"] = _dump(_meta(index, counts))
-    return files
+
+def _encode_positions(groups: list[tuple[list[int], str]]) -> str:
+    """Per document: its id's delta, then its places (as _trigrams encoded them)."""
+    entries = sorted((doc_id, places) for ids, places in groups for doc_id in ids)
+    small, out, last = _VARINTS, [], 0
+    for doc_id, places in entries:
+        delta = doc_id - last
+        out += (small[delta] if delta < 32768 else _varint(delta), places)
+        last = doc_id
+    return "".join(out)
 
 
 def _meta(index: SearchIndex, counts: dict[str, int]) -> dict:
@@ -410,6 +433,11 @@ def is_index_file(path: str) -> bool:
 
 def site_files(model, config) -> dict[str, bytes]:
     """The index files for the site, with the synonym list site.toml names (paths.synonyms)."""
+    return dict(site_file_items(model, config))
+
+
+def site_file_items(model, config):
+    """site_files as (path, bytes), each made when asked for (the build writes each as it comes)."""
     from .errors import BuildFailed, Problems  # noqa: PLC0415
     from .synonyms import load_synonyms  # noqa: PLC0415
 
@@ -418,4 +446,4 @@ def site_files(model, config) -> dict[str, bytes]:
     if problems.errors:
         raise BuildFailed(problems)
     with heap.no_cycle_collection():   # millions of lists and strings, no cycles (plansite/heap.py)
-        return index_files(collect(model.plans, groups))
+        yield from index_file_items(collect(model.plans, groups))
