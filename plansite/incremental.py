@@ -25,7 +25,7 @@ import json
 import pathlib
 from dataclasses import dataclass, field
 
-from . import buildcache, compare
+from . import buildcache, compare, search_update
 from .model import Agency, Crosswalk, Framework, FrameworkNode, Item, Pillar, Plan, Unit
 from .errors import Pos
 
@@ -212,6 +212,7 @@ class PublishedPages:
     """`build`'s page memo, kept beside the output folder it describes: <project>/.cache/pages-<folder>.json
     holds each page's key and the digest of the bytes written for it, the plan parts' fingerprints and
     the comparisons' positions (by the texts of the two plans), all for one version of the program.
+    `index` is the search index's own record (search_update.PublishedIndex), saved with it.
 
     A page whose key is unchanged is taken from the output folder, after its bytes are checked against
     the recorded digest: a file changed, removed or written by another build is rendered again, so
@@ -225,6 +226,7 @@ class PublishedPages:
         self.memo = Memo()
         self.digests: dict[str, str] = {}
         self.diffs: dict = {}     # the year-over-year comparisons' positions (compare.diff_all's `known`)
+        self.index = search_update.PublishedIndex(root, out)
         try:
             record = json.loads(self.path.read_text(encoding="utf-8"))
             if record.get("format") == self.FORMAT and record.get("code") == buildcache.code_key():
@@ -255,6 +257,7 @@ class PublishedPages:
                   "parts": {"|".join(key): value.hex() for key, value in self.memo.parts.items()},
                   "diffs": self.diffs}
         buildcache.write_json(self.path, record)
+        self.index.save()
 
 
 def file_digest(data: bytes) -> str:

@@ -15,7 +15,7 @@ from .config import Config
 from .errors import BuildFailed, Pos, Problems, display_path, os_error_problem
 
 if TYPE_CHECKING:
-    from . import incremental, site
+    from . import incremental, search_update, site
 
 
 @dataclass
@@ -178,7 +178,7 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
         heap.freeze()
     # `build`: the search index takes a core of its own while downloads and pages are made, unless the
     # site is small (the preview makes it after its pages: Report.finish)
-    index = parallel.Background(lambda: _write_index(stage, model, config),
+    index = parallel.Background(lambda: _write_index(stage, model, config, published.index),
                                 jobs if len(model.plans) >= parallel.MIN_ITEMS else 1) if stage is not None else None
     try:
         return _make_rest(model, content, config, problems, qr, pdf, downloads, cache, progress, jobs, published,
@@ -188,15 +188,13 @@ def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool
             index.close()
 
 
-def _write_index(stage, model, config) -> list[str]:
-    """The search index written into the staging folder (by a worker of its own); the paths written."""
+def _write_index(stage, model, config, previous: "search_update.PublishedIndex") -> "search_update.Written":
+    """The search index written into the staging folder (by a worker of its own), brought up to date
+    from the published one where it can be (search_update.PublishedIndex)."""
     from . import search  # noqa: PLC0415
 
-    paths = []
-    for path, data in search.site_file_items(model, config):   # each file let go once written
-        stage.put(path, data)
-        paths.append(path)
-    return paths
+    with heap.no_cycle_collection():   # millions of lists and strings, no cycles (plansite/heap.py)
+        return previous.write(stage, search.site_index(model, config))
 
 
 def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, progress, jobs, published, memo,
@@ -239,7 +237,12 @@ def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, prog
         emit(memo.render_changed(model, config, env, listing, cache.get("written") or {}, jobs, ready=ready))
     emit(render.render_feeds(model, config, env, listing))
     if index is not None:
-        stage.claim(index.result())
+        written = index.result()
+        stage.claim(written.paths)
+        published.index.pending = written.record
+        if written.updated is not None:
+            progress(f"搜尋索引：{written.updated} 個檔案更新，{len(written.paths) - written.updated} 個未變。"
+                     f" Search index: {written.updated} files updated, {len(written.paths) - written.updated} unchanged.")
     return kept
 
 

@@ -140,14 +140,14 @@ def collect(plans: list[Plan], synonyms: list[list[str]] | None = None) -> Searc
     return SearchIndex(list(plans), pillars, docs, [list(g) for g in synonyms or []])
 
 
-def _shard_count(total_bytes: int) -> int:
+def shard_count(total_bytes: int) -> int:
     count = 1
     while count * TARGET_SHARD_BYTES < total_bytes and count < 4096:
         count *= 2
     return count
 
 
-def _dump(value) -> bytes:
+def dump(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
@@ -156,31 +156,51 @@ def index_files(index: SearchIndex) -> dict[str, bytes]:
     return dict(index_file_items(index))
 
 
-def index_file_items(index: SearchIndex):
+def index_file_items(index: SearchIndex, totals: dict[str, int] | None = None):
     """(search/… path, bytes) for every file of the index, made one kind of term at a time (its table
-    let go before the next is made) and handed out as made: at 5,000 plans the tables are large."""
+    let go before the next is made) and handed out as made: at 5,000 plans the tables are large.
+    `totals`, when given, receives each folder's entry_size sum (what its shard count comes from)."""
     # Plans repeat wording (agencies copy measures, and each year copies the last), so each distinct text
     # is taken apart once and its documents share the result.
     docs_of: dict[str, list[int]] = defaultdict(list)
     for doc_id, doc in enumerate(index.docs):
         docs_of[norm(doc.text)].append(doc_id)
     counts = {}
-    for folder, make, encoder in (("u", _unigrams, _encode_postings), ("b", _bigrams, _encode_postings),
-                                   ("t", _trigrams, _encode_positions)):
+    for folder, make, encoder in TABLES:
         encoded = {term: encoder(value) for term, value in make(docs_of).items()}
-        count = _shard_count(sum(len(t.encode()) + len(v) + 6 for t, v in encoded.items()))
-        counts[folder] = count
+        total = sum(entry_size(t, v) for t, v in encoded.items())
+        if totals is not None:
+            totals[folder] = total
+        count = counts[folder] = shard_count(total)
         shards: list[dict[str, str]] = [{} for _ in range(count)]
         for term, value in encoded.items():
             shards[shard_of(term, count)][term] = value
         del encoded
         for k in range(count):
-            yield f"search/{folder}/{k:x}.json", _dump(shards[k])
+            yield term_file(folder, k), dump(shards[k])
             shards[k] = None
     for start in range(0, len(index.docs), DOC_SHARD):
-        chunk = index.docs[start:start + DOC_SHARD]
-        yield f"search/d/{start // DOC_SHARD:x}.json", _dump([[d.text, d.context, d.anchor] for d in chunk])
-    yield "search/meta.json", _dump(_meta(index, counts))
+        yield doc_file(start // DOC_SHARD), doc_shard(index, start // DOC_SHARD)
+    yield META, dump(meta(index, counts))
+
+
+def entry_size(term: str, value: str) -> int:
+    """About what one term adds to its shard file (the shard counts are chosen from the sum)."""
+    return len(term.encode()) + len(value) + 6
+
+
+def term_file(folder: str, shard: int) -> str:
+    return f"search/{folder}/{shard:x}.json"
+
+
+def doc_file(shard: int) -> str:
+    return f"search/d/{shard:x}.json"
+
+
+def doc_shard(index: SearchIndex, shard: int) -> bytes:
+    """search/d/<shard>.json: text, context and anchor of DOC_SHARD documents."""
+    chunk = index.docs[shard * DOC_SHARD:(shard + 1) * DOC_SHARD]
+    return dump([[d.text, d.context, d.anchor] for d in chunk])
 
 
 def _unigrams(docs_of: dict[str, list[int]]) -> dict[str, list[list[int]]]:
@@ -202,21 +222,28 @@ def _bigrams(docs_of: dict[str, list[int]]) -> dict[str, list[list[int]]]:
 def _trigrams(docs_of: dict[str, list[int]]) -> dict[str, list[tuple[list[int], str]]]:
     """Each trigram's texts (their documents) with the places it sits at in each, encoded."""
     tri: dict[str, list[tuple[list[int], str]]] = defaultdict(list)
-    small = _VARINTS
     for text, ids in docs_of.items():
-        where: dict[str, list[int]] = {}
-        for i, gram in enumerate(map("".join, zip(text, text[1:], text[2:]))):
-            if gram in where:
-                where[gram].append(i)
-            else:
-                where[gram] = [i]
-        for gram, places in where.items():
-            # the number of places, the first, the deltas of the others: the same for each of these documents
-            if len(places) == 1 and places[0] < 32768:
-                tri[gram].append((ids, small[1] + small[places[0]]))
-            else:
-                tri[gram].append((ids, encode([len(places), places[0], *(b - a for a, b in zip(places, places[1:]))])))
+        for gram, places in trigram_places(text).items():
+            tri[gram].append((ids, places))
     return tri
+
+
+def trigram_places(text: str) -> dict[str, str]:
+    """Each trigram of normalised text and where it sits, encoded: the number of places, the first,
+    the deltas of the others."""
+    where: dict[str, list[int]] = {}
+    for i, gram in enumerate(map("".join, zip(text, text[1:], text[2:]))):
+        if gram in where:
+            where[gram].append(i)
+        else:
+            where[gram] = [i]
+    small, out = _VARINTS, {}
+    for gram, places in where.items():
+        if len(places) == 1 and places[0] < 32768:
+            out[gram] = small[1] + small[places[0]]
+        else:
+            out[gram] = encode([len(places), places[0], *(b - a for a, b in zip(places, places[1:]))])
+    return out
 
 
 def _encode_postings(groups: list[list[int]]) -> str:
@@ -235,7 +262,12 @@ def _encode_positions(groups: list[tuple[list[int], str]]) -> str:
     return "".join(out)
 
 
-def _meta(index: SearchIndex, counts: dict[str, int]) -> dict:
+META = "search/meta.json"
+# each folder of terms: its table of documents (from the texts) and how a term's entry is encoded
+TABLES = (("u", _unigrams, _encode_postings), ("b", _bigrams, _encode_postings), ("t", _trigrams, _encode_positions))
+
+
+def meta(index: SearchIndex, counts: dict[str, int]) -> dict:
     agencies: list = []
     agency_ids: dict[str, int] = {}
     plans: list = []         # per plan: agency number, year, its URL after the agency's (the model's URLs)
@@ -433,11 +465,12 @@ def is_index_file(path: str) -> bool:
 
 def site_files(model, config) -> dict[str, bytes]:
     """The index files for the site, with the synonym list site.toml names (paths.synonyms)."""
-    return dict(site_file_items(model, config))
+    with heap.no_cycle_collection():   # millions of lists and strings, no cycles (plansite/heap.py)
+        return dict(index_file_items(site_index(model, config)))
 
 
-def site_file_items(model, config):
-    """site_files as (path, bytes), each made when asked for (the build writes each as it comes)."""
+def site_index(model, config) -> SearchIndex:
+    """The site's documents, with the synonym list site.toml names (paths.synonyms)."""
     from .errors import BuildFailed, Problems  # noqa: PLC0415
     from .synonyms import load_synonyms  # noqa: PLC0415
 
@@ -445,5 +478,4 @@ def site_file_items(model, config):
     groups = load_synonyms(config.path("synonyms"), problems)
     if problems.errors:
         raise BuildFailed(problems)
-    with heap.no_cycle_collection():   # millions of lists and strings, no cycles (plansite/heap.py)
-        yield from index_file_items(collect(model.plans, groups))
+    return collect(model.plans, groups)

@@ -75,18 +75,35 @@ class Stage:
     def put(self, path: str, data: bytes) -> int:
         """Write one file, checked and counted by `claim`, not here: a worker process forked from the
         build writes a large file itself instead of sending it back (assets, the search index). Its size."""
-        if not _inside(path):
-            _check_path(path, set())   # the problem, raised
-        target = self.staging / path
         try:
-            if target.parent not in self._made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(target.parent)
+            target = self._target(path)
             if not _link_unchanged(self.out_dir / path, target, data):
                 target.write_bytes(data)
         except OSError as exc:
             raise OutputError(_named(exc, self.out_dir / path)) from None
         return len(data)
+
+    def keep(self, path: str) -> None:
+        """The previous output's file for `path`, known to be unchanged (a hard link, or a copy where the
+        file system cannot link); checked and counted by `claim`, like `put`."""
+        try:
+            target = self._target(path)
+            try:
+                os.link(self.out_dir / path, target, follow_symlinks=False)
+            except (OSError, NotImplementedError):
+                shutil.copyfile(self.out_dir / path, target, follow_symlinks=False)
+        except OSError as exc:
+            raise OutputError(_named(exc, self.out_dir / path)) from None
+
+    def _target(self, path: str) -> pathlib.Path:
+        """Where `path` goes in the staging folder, its folder made (BuildFailed for a path leaving it)."""
+        if not _inside(path):
+            _check_path(path, set())   # the problem, raised
+        target = self.staging / path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
 
     def claim(self, paths) -> None:
         """Check and count files a worker wrote (`put`): no path twice, none that is not a page's."""
