@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import pathlib
-import zlib
 from dataclasses import dataclass
 
 from . import buildcache, downloads as data, odf_stream, overview, parallel, qr, site as site_mod, table as table_mod
@@ -218,26 +217,23 @@ class SiteParts:
             parts = cls(plan, extras, None, ())
             for key, form in missing:
                 made = parts.make(form)
-                store.put(key, [([form], zlib.compress(made, 1) if form == "ods" else made)])
+                store.put(key, [([form], made)])
         return keys
 
     def make(self, form: str) -> bytes:
         if form == "json":
             return data.bundle_entry(self.plan)
         rows = data.site_rows(self.plan, self.extras)
-        return data.csv_rows(rows) if form == "csv" else odf_stream.rows_xml(rows)
+        # the rows' XML, compressed on its own: the whole site's plans.ods joins these (odf_stream.one_sheet)
+        return data.csv_rows(rows) if form == "csv" else odf_stream.deflated(odf_stream.rows_xml(rows))
 
     def get(self, form: str) -> bytes:
         if self.store is not None:
             found = self.store.get(self.keys[self.FORMATS.index(form)])
             if found is not None and len(found) == 1 and found[0][0] == [form]:
-                if form != "ods":
+                if form != "ods" or odf_stream.is_deflated(found[0][1]):
                     return found[0][1]
-                try:   # the XML is kept compressed: about 150 MB of it at 1,000 plans
-                    return zlib.decompress(found[0][1])
-                except zlib.error:
-                    pass   # a damaged entry: made again
-        return self.make(form)
+        return self.make(form)   # missing, or (an ODS piece) not whole: made again
 
 
 def _make_plan_files(plan, schema_url: str) -> list[tuple]:

@@ -174,13 +174,15 @@ class Memo:
                               lambda url: page_downloads(listing, url))
         kept: dict[str, bytes] = {}
         stale = []
+        # `build` hands on a kept page as a write.KeptFile (linked, not read again), the preview its bytes
+        take = written.kept if sink is not None and hasattr(written, "kept") else written.get
         for page in model.pages:
             key = keys[page.out_path]
-            data = written.get(page.out_path) if key is not None and self.pages.get(page.out_path) == key else None
+            data = take(page.out_path) if key is not None and self.pages.get(page.out_path) == key else None
             if data is None:
                 stale.append(page)
             elif sink is not None:
-                sink([render.OutFile(page.out_path, data)])
+                sink([data if type(data) is not bytes else render.OutFile(page.out_path, data)])
             else:
                 kept[page.out_path] = data
         self._pending = {path: key for path, key in keys.items() if key is not None}
@@ -247,6 +249,12 @@ class PublishedPages:
         except OSError:
             return None
         return data if file_digest(data) == digest else None
+
+    def kept(self, path: str):
+        """The published file for `path` as a write.KeptFile, when it holds what was recorded; else None."""
+        from .write import KeptFile  # noqa: PLC0415
+
+        return None if self.get(path) is None else KeptFile(path, self.digests[path])
 
     def record(self, digests: dict[str, str]) -> None:
         """After a successful publish: the keys of this build's pages and the digests of their bytes

@@ -7,12 +7,19 @@ characters XML 1.0 cannot carry become U+FFFD), `<text:p/>` for an empty line, b
 "None", and the package
 that `package()` writes with fixed timestamps. Building the tree cost about two thirds of a
 200-plan build (issue 13).
+
+The whole site's plans.ods is the exception: `one_sheet` joins each plan's rows compressed apart
+(`deflated`, kept in the build cache), so its members hold the same bytes but its compressed stream
+is its own, and one plan's edit does not compress 100 MB of XML again.
 """
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import struct
 import zipfile
+import zlib
 
 PROLOGUE = "<?xml version='1.0' encoding='UTF-8'?>\n"
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -110,18 +117,89 @@ def rows_xml(rows: list[list]) -> bytes:
     return "".join([_row(row, _CELL) for row in rows]).encode("utf-8")
 
 
+def deflated(data: bytes) -> bytes:
+    """A piece of a zip member compressed on its own, its CRC-32 and length in front: raw deflate
+    blocks ending on a byte boundary (Z_SYNC_FLUSH), so pieces compressed apart join into one member
+    (one_sheet) without being compressed again."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return _PIECE.pack(zlib.crc32(data), len(data)) + compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def is_deflated(piece: bytes) -> bool:
+    """Whether these bytes have a deflated piece's shape (its header, and the end Z_SYNC_FLUSH leaves)."""
+    return len(piece) >= _PIECE.size + 5 and piece.endswith(b"\x00\x00\xff\xff")
+
+
+def inflated(piece: bytes) -> bytes:
+    """A deflated piece's bytes again (ValueError when it is not one)."""
+    crc, size = _PIECE.unpack_from(piece)
+    try:
+        data = zlib.decompressobj(-15).decompress(piece[_PIECE.size:])
+    except zlib.error as exc:
+        raise ValueError(str(exc)) from None
+    if len(data) != size or zlib.crc32(data) != crc:
+        raise ValueError("not the piece its header describes")
+    return data
+
+
 def one_sheet(title: str, name: str, header: list[str], pieces) -> bytes:
-    """spreadsheet(title, [(name, header, rows)]) from the rows as XML pieces (rows_xml, in order):
-    the same bytes, without the rows themselves (the whole site's sheet from each plan's kept rows)."""
-    def content():
-        chunks = spreadsheet_chunks([(name, header, [])])
-        yield next(chunks)          # the document's start
-        yield next(chunks)          # the table's start and its header row
-        yield from pieces
-        yield from chunks           # the table's end, the document's end
-    return package([("mimetype", ODS_MIMETYPE.encode("utf-8")), ("styles.xml", _STYLES_XML),
-                    ("content.xml", content()), ("meta.xml", meta_xml(title)),
-                    ("META-INF/manifest.xml", manifest_xml(ODS_MIMETYPE))])
+    """spreadsheet(title, [(name, header, rows)]) from the rows' XML as deflated pieces (deflated(rows_xml),
+    in order): the same content.xml, whose compressed bytes are the pieces joined, so the whole site's
+    sheet is not compressed again after one plan's edit (its pieces are kept for unchanged plans)."""
+    chunks = spreadsheet_chunks([(name, header, [])])
+    start = next(chunks) + next(chunks)     # the document's start, the table's start and its header row
+    end = b"".join(chunks)                  # the table's end, the document's end
+    crc, size, parts = 0, 0, []
+    for piece in itertools.chain([deflated(start)], pieces, [deflated(end)]):
+        piece_crc, length = _PIECE.unpack_from(piece)
+        crc, size = _crc_joined(crc, piece_crc, length), size + length
+        parts.append(memoryview(piece)[_PIECE.size:])
+    parts.append(zlib.compressobj(6, zlib.DEFLATED, -15).flush())   # the last block, empty
+    members = [("mimetype", ODS_MIMETYPE.encode("utf-8")), ("styles.xml", _STYLES_XML), ("content.xml", None),
+               ("meta.xml", meta_xml(title)), ("META-INF/manifest.xml", manifest_xml(ODS_MIMETYPE))]
+    out, central = io.BytesIO(), []
+    for member, data in members:
+        if member == "mimetype":
+            method, entry = 0, (zlib.crc32(data), len(data), [data])
+        elif data is None:
+            method, entry = 8, (crc, size, parts)
+        else:
+            compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+            method, entry = 8, (zlib.crc32(data), len(data), [compressor.compress(data) + compressor.flush()])
+        member_crc, length, body = entry
+        packed = sum(len(b) for b in body)
+        if length >= 0xFFFFFFFF or packed >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
+            raise ValueError("an ODS member past 4 GB")   # zip64 is not written here
+        name_bytes = member.encode("ascii")
+        central.append(_CENTRAL.pack(0x02014B50, 0x0314, 20, 0, method, 0, _DOS_1980, member_crc, packed,
+                                     length, len(name_bytes), 0, 0, 0, 0, 0o644 << 16, out.tell()) + name_bytes)
+        out.write(_LOCAL.pack(0x04034B50, 20, 0, method, 0, _DOS_1980, member_crc, packed, length,
+                              len(name_bytes), 0) + name_bytes)
+        for b in body:
+            out.write(b)
+    offset = out.tell()
+    for record in central:
+        out.write(record)
+    out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), out.tell() - offset, offset, 0))
+    return out.getvalue()
+
+
+_PIECE = struct.Struct("<IQ")                       # a deflated piece's CRC-32 and length
+_LOCAL = struct.Struct("<IHHHHHIIIHH")              # a zip member's local header, before its name
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")      # its central directory record, before its name
+_END = struct.Struct("<IHHHHIIH")                   # the end of the central directory
+_DOS_1980 = 0x21                                    # 1980-01-01, the date package() gives every member
+_ZEROS = bytearray()
+
+
+def _crc_joined(crc_a: int, crc_b: int, length_b: int) -> int:
+    """CRC-32 of A followed by B from the CRCs of each and B's length (zlib's crc32_combine, which
+    Python's zlib lacks): the CRC is affine, so crc(A+B) = crc(B) ^ crc(zeros, crc(A)) ^ crc(zeros)."""
+    global _ZEROS
+    if len(_ZEROS) < length_b:
+        _ZEROS = bytearray(max(length_b, 2 * len(_ZEROS)))
+    zeros = memoryview(_ZEROS)[:length_b]
+    return crc_b ^ zlib.crc32(zeros, crc_a) ^ zlib.crc32(zeros)
 
 
 def meta_xml(title: str) -> bytes:

@@ -506,11 +506,30 @@ def figure_records(page_url: str, fig: Figure) -> list[list[str]]:
 
 
 def records_json(rows: list[list[str]]) -> bytes:
-    """The records as JSON: {"fields": [...], "records": [{field: value}]}, 數值 as a number."""
+    """The records as JSON: {"fields": [...], "records": [{field: value}]}, 數值 as a number; the bytes
+    json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) gives, written out here because the
+    json module's indenting encoder is pure Python (about 0.5 s for the 30,000 records of 1,000 plans)."""
     names = [name for name, _ in OPEN_DATA_FIELDS]
-    records = [{**dict(zip(names, row)), "數值": int(row[5])} for row in rows]
-    doc = {"fields": [{"name": name, "description": text} for name, text in OPEN_DATA_FIELDS], "records": records}
-    return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+    fields = [{"name": name, "description": text} for name, text in OPEN_DATA_FIELDS]
+    head = json.dumps({"fields": fields, "records": []}, ensure_ascii=False, sort_keys=True, indent=2)
+    if not rows:
+        return (head + "\n").encode("utf-8")
+    order = sorted(range(len(names)), key=names.__getitem__)
+    keys = [f"      {_json_string(names[i])}: " for i in order]
+    number = names.index("數值")
+    records = []
+    for row in rows:
+        values = [str(int(row[i])) if i == number else _json_scalar(row[i]) for i in order]
+        records.append("    {\n" + ",\n".join([k + v for k, v in zip(keys, values)]) + "\n    }")
+    body = head.removesuffix("[]\n}") + "[\n" + ",\n".join(records) + "\n  ]\n}\n"
+    return body.encode("utf-8")
+
+
+_json_string = json.encoder.encode_basestring   # a str as JSON, non-ASCII kept (C), as dumps writes it
+
+
+def _json_scalar(value) -> str:
+    return _json_string(value) if type(value) is str else json.dumps(value, ensure_ascii=False)
 
 # ---- naming -----------------------------------------------------------------------------------
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import errno
 import os
 import pathlib
+import re
 import shutil
 import stat
 import tempfile
+from dataclasses import dataclass
 
 from .errors import BuildFailed, Pos, Problems
 
@@ -18,6 +20,14 @@ class OutputError(Exception):
     def __init__(self, error: OSError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """A file the previous output holds and this build keeps as it is (Stage.add links it): its bytes
+    were just checked against `digest` (incremental.file_digest), so they are not read again."""
+    path: str
+    digest: str
 
 
 class Stage:
@@ -65,8 +75,15 @@ class Stage:
         from .incremental import file_digest  # noqa: PLC0415 - incremental imports the site model
 
         for f in files:
-            path, data = f.path, f.data
+            path = f.path
             _check_path(path, self._seen)
+            if type(f) is KeptFile:   # already checked against its digest: linked, not read again
+                if path.endswith(".html"):
+                    self.digests[path] = f.digest
+                self.count += 1
+                self.keep(path)
+                continue
+            data = f.data
             if path.endswith(".html"):
                 self.digests[path] = file_digest(data)
             self.count += 1
@@ -243,7 +260,10 @@ def _inside(path: str) -> bool:
     parts = path.split("/")
     return (bool(path) and not path.startswith("/") and "\\" not in path and ":" not in parts[0]
             and all(part not in ("", ".", "..") for part in parts)
-            and not any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in path))
+            and _CONTROL.search(path) is None)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def _swap(staging: pathlib.Path, out_dir: pathlib.Path) -> None:

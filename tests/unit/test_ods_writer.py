@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pytest
 import odf_reference
@@ -77,8 +78,19 @@ def test_the_site_files_joined_from_each_plans_part_are_the_whole_files_bytes(pl
     joined = b"\xef\xbb\xbf" + downloads.csv_rows([header]) + b"".join(
         downloads.csv_rows(downloads.site_rows(p, extras)) for p in plans)
     assert joined == downloads.csv_bytes(header, rows)
-    pieces = (odf_stream.rows_xml(downloads.site_rows(p, extras)) for p in plans)
-    assert odf_stream.one_sheet("網", "具體作法", header, pieces) == downloads.ods_bytes(header, rows, "網")
+    # plans.ods: each plan's rows compressed apart and joined; every member the whole file's, byte for byte
+    pieces = [odf_stream.deflated(odf_stream.rows_xml(downloads.site_rows(p, extras))) for p in plans]
+    assert all(map(odf_stream.is_deflated, pieces))
+    assert [odf_stream.inflated(p) for p in pieces] == [odf_stream.rows_xml(downloads.site_rows(p, extras)) for p in plans]
+    joined_ods = zipfile.ZipFile(io.BytesIO(odf_stream.one_sheet("網", "具體作法", header, iter(pieces))))
+    whole_ods = zipfile.ZipFile(io.BytesIO(downloads.ods_bytes(header, rows, "網")))
+    assert joined_ods.testzip() is None   # every member's CRC-32 and length hold
+    assert [(i.filename, i.compress_type, i.date_time, i.external_attr) for i in joined_ods.infolist()] == \
+        [(i.filename, i.compress_type, i.date_time, i.external_attr) for i in whole_ods.infolist()]
+    for name in whole_ods.namelist():
+        assert joined_ods.read(name) == whole_ods.read(name), name
+    table = opendocument.load(io.BytesIO(odf_stream.one_sheet("網", "具體作法", header, iter(pieces))))
+    assert len(table.spreadsheet.getElementsByType(odftable.TableRow)) == len(rows) + 1
     url = "https://example.gov.tw/schema/plan-download.schema.json"
     whole = (json.dumps({"schema": url, "schema_version": downloads.SCHEMA_VERSION, "plans": [
         {"agency_slug": p.agency.slug, "agency": downloads.agency_data(p.agency), "plan": p.raw,

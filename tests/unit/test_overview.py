@@ -692,3 +692,25 @@ def test_no_chart_is_wider_than_a_phone_so_its_text_is_not_shrunk(seed, shapes):
                 assert svg.get("font-size") == str(svgchart.FONT)
     assert any(fig == "heat-gsa-2" for _p, fig in widths)
     assert {key: w for key, w in widths.items() if w > 336} == {}
+
+
+def test_records_json_is_what_json_dumps_writes():
+    """overview.json is written out by hand (speed): its bytes are exactly json.dumps' with indent=2,
+    whatever the texts hold (quotes, backslashes, line breaks, control characters, CJK, an empty link)."""
+    import json
+    import random
+
+    names = [name for name, _ in overview.OPEN_DATA_FIELDS]
+
+    def reference(rows):
+        records = [{**dict(zip(names, row)), "數值": int(row[5])} for row in rows]
+        doc = {"fields": [{"name": n, "description": t} for n, t in overview.OPEN_DATA_FIELDS], "records": records}
+        return (json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+    rng = random.Random(7)
+    alphabet = 'ab"\\\n\t/構面長照\u2028\x01<>&'
+    rows = [["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(5)]
+            + [str(rng.randint(0, 999))] + [rng.choice(["", "plans/a/#i1", None])] for _ in range(300)]
+    for sample in ([], rows[:1], rows):
+        assert overview.records_json(sample) == reference(sample)
+    assert json.loads(overview.records_json(rows))["records"][0]["數值"] == int(rows[0][5])
