@@ -68,12 +68,14 @@ def page_downloads(listing: dict[str, list[Download]], url: str) -> list[Downloa
 
 def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: bool = True, jobs: int = 1,
                  cache: bool = False, known_qr: dict | None = None,
-                 stage=None) -> tuple[list[OutFile], dict[str, list[Download]]]:
+                 stage=None, chart_keys: dict | None = None) -> tuple[list[OutFile], dict[str, list[Download]]]:
     """downloads=False (the preview) leaves out the data files, which are slow to make.
     Each plan's files and the QR images are made by `jobs` processes, in the same order; with
     `cache`, those of unchanged plans and addresses come from <project>/.cache/downloads; the preview
     keeps its QR images in memory (`known_qr`, by page and address, left holding this build's).
-    With `stage` (`build`, a write.Stage), files go there as they are made and the list returned is empty."""
+    With `stage` (`build`, a write.Stage), files go there as they are made and the list returned is empty.
+    `chart_keys` (`build`: incremental.Memo.content_keys) keep each page's part of open-data/overview.*
+    in the cache while the page's content is unchanged."""
     files: list[OutFile] = []
     listing: dict[str, list[Download]] = {}
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
@@ -100,9 +102,26 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
         parallel.run_chunked(_plan_files, (model.plans, schema_url, store, extras), len(model.plans), jobs, sink=take)
         header = data.COLUMNS + extras
 
+        # the numbers behind every chart, page by page: a page's part is kept while its content is unchanged
+        chart_pages = [page for page in model.pages if page.kind in site_mod.CHART_PAGES]
+        chart_entries = [store.key("overview", chart_keys[page.out_path])
+                         if store and chart_keys and chart_keys.get(page.out_path) else None for page in chart_pages]
+        used.update(key for key in chart_entries if key)
+
         def overview_files() -> tuple[bytes, bytes]:
-            names, figures = site_mod.overview_records(model.pages)      # the numbers behind every chart
-            return data.csv_bytes(names, figures), overview.records_json(figures)
+            csv_parts, json_parts = [], []
+            for page, key in zip(chart_pages, chart_entries):
+                found = store.get(key) if key else None
+                if found is None or [header for header, _data in found] != [["csv"], ["json"]]:
+                    rows = site_mod.page_records(page)
+                    found = [(["csv"], data.csv_rows(rows)), (["json"], overview.records_json_piece(rows))]
+                    if key:
+                        store.put(key, found)
+                csv_parts.append(found[0][1])
+                json_parts.append(found[1][1])
+            names = [name for name, _ in overview.OPEN_DATA_FIELDS]
+            return (b"\xef\xbb\xbf" + data.csv_rows([names]) + b"".join(csv_parts),
+                    overview.records_json_joined(json_parts))
 
         def written(*made: tuple[str, bytes]) -> list:
             """With `stage`, the worker that made these files writes them (hundreds of MB at 5,000 plans

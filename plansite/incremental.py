@@ -115,9 +115,30 @@ class Memo:
     derived: object = None   # site.Derived: per-agency values of the site model, while the agency is unchanged
     sources: dict[tuple, bytes] = field(default_factory=dict)   # each page source's key -> its digest
     _pending: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _content: tuple | None = field(default=None, repr=False)   # content_keys' last answer, until page_keys takes it
 
-    def page_keys(self, pages, common: bytes, downloads) -> dict[str, bytes | None]:
+    def content_keys(self, model, config, code: str = "") -> dict[str, bytes | None]:
+        """out_path -> a digest of what the page's content shows: what every page shows (common_key), the
+        page's kind, URL and title and the texts of its sources; None for a page that shows the whole
+        site. The charts' numbers in open-data/overview.* are kept by it (assets.build_assets); the
+        page's key (page_keys) is this and the page's frame."""
+        common = _hash(code, common_key(config, model))
+        found = self._content
+        if found is not None and found[0] == id(model.pages) and found[1] == common:
+            return found[2]
+        keys = self._content_keys(model.pages, common)
+        self._content = (id(model.pages), common, keys)
+        return keys
+
+    def page_keys(self, model, config, code: str, downloads) -> dict[str, bytes | None]:
         """out_path -> the page's key; None for a page that shows the whole site (always rendered)."""
+        content = self.content_keys(model, config, code)
+        self._content = None     # the next build has pages of its own
+        return {page.out_path: None if content[page.out_path] is None else
+                _hash(content[page.out_path], page.crumbs, page.description, page.in_sitemap, downloads(page.url))
+                for page in model.pages}
+
+    def _content_keys(self, pages, common: bytes) -> dict[str, bytes | None]:
         known, self.parts = self.parts, {}
 
         def source_key(source: object) -> object:
@@ -155,8 +176,7 @@ class Memo:
             return found
 
         return {page.out_path: None if page.sources is None else
-                _hash(common, page.kind, page.url, page.title, page.crumbs, page.description, page.in_sitemap,
-                      downloads(page.url), b"".join(map(source_digest, page.sources)))
+                _hash(common, page.kind, page.url, page.title, b"".join(map(source_digest, page.sources)))
                 for page in pages}
 
     def render_changed(self, model, config, env, listing: dict, written, jobs: int, code: str = "",
@@ -170,8 +190,7 @@ class Memo:
         from . import render  # noqa: PLC0415 - render imports the site model, as this module's users do
         from .assets import page_downloads  # noqa: PLC0415
 
-        keys = self.page_keys(model.pages, _hash(code, common_key(config, model)),
-                              lambda url: page_downloads(listing, url))
+        keys = self.page_keys(model, config, code, lambda url: page_downloads(listing, url))
         kept: dict[str, bytes] = {}
         stale = []
         # `build` hands on a kept page as a write.KeptFile (linked, not read again), the preview its bytes

@@ -210,7 +210,9 @@ def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, prog
     progress(f"產生下載檔與 QR Code（{len(model.plans)} 份計畫）… Making downloads")
     made, listing = assets.build_assets(model, config, with_qr=qr and bool(config.base_url), downloads=downloads,
                                         jobs=jobs, cache=cache is None,   # the preview makes no downloads
-                                        known_qr=memo.qr if memo else None, stage=stage)
+                                        known_qr=memo.qr if memo else None, stage=stage,
+                                        chart_keys=published.memo.content_keys(model, config, buildcache.code_key())
+                                        if published is not None else None)
     emit(made)
     # the preview's QR images: those new since its last build go out with the first pages (below)
     new_assets = [f for f in made if (cache.get("written") or {}).get(f.path) != f.data] if first else []

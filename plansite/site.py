@@ -1003,13 +1003,25 @@ def overview_records(pages: list[Page]) -> tuple[list[str], list[list[str]]]:
     """Every chart's numbers, on overview and agency pages, for open-data/overview.csv and .json."""
     rows: list[list[str]] = []
     for page in pages:
-        chart = resolved(page.data.pillar_years) if page.kind == "agency" else None
-        charts = resolved(page.data.charts) if page.kind == "overview" else [chart] if chart else []
-        if page.kind == "breakdown":
-            charts = [resolved(page.data.chart)]
-        for chart in charts:
-            rows += overview_mod.figure_records(page.url, chart.figure)
+        rows += page_records(page)
     return [name for name, _ in overview_mod.OPEN_DATA_FIELDS], rows
+
+
+CHART_PAGES = ("agency", "overview", "breakdown")   # the page kinds whose charts overview.csv/.json hold
+
+
+def page_records(page: Page) -> list[list[str]]:
+    """The numbers of one page's charts (overview_records, page by page)."""
+    if page.kind not in CHART_PAGES:
+        return []
+    if page.kind == "agency":
+        chart = resolved(page.data.pillar_years)
+        charts = [chart] if chart else []
+    elif page.kind == "overview":
+        charts = resolved(page.data.charts)
+    else:
+        charts = [resolved(page.data.chart)]
+    return [row for chart in charts for row in overview_mod.figure_records(page.url, chart.figure)]
 
 
 # The site model's URL and anchor functions, as templates call them: {{ urls.plan(plan)|url }}

@@ -714,3 +714,35 @@ def test_records_json_is_what_json_dumps_writes():
     for sample in ([], rows[:1], rows):
         assert overview.records_json(sample) == reference(sample)
     assert json.loads(overview.records_json(rows))["records"][0]["數值"] == int(rows[0][5])
+
+
+def test_overview_files_after_an_edit_are_those_of_the_whole_model(tmp_path):
+    """`build` keeps each page's part of open-data/overview.csv and .json while the page's content is
+    unchanged: after a measure is added, the files hold the new numbers and equal the ones made from
+    the whole site model, and the parts of the untouched agencies' pages came from the cache."""
+    from plansite import downloads, site
+
+    root = make_project(tmp_path, plans_from=REPO / "plans")
+    assert pipeline.build(load_config(root / "site.toml"), pdf=False).problems.errors == []
+
+    def chart_parts():   # the cache entries holding one page's part of overview.csv and .json
+        return {p.name for p in (root / ".cache" / "downloads").iterdir()
+                if p.read_bytes().startswith(b'[[["csv"], ') and b'[["json"], ' in p.read_bytes().split(b"\n")[0]}
+    cached = chart_parts()
+    plan = root / "plans" / "kaohsiung-dv-prevention-center" / "114.yaml"
+    line = next(t for t in plan.read_text(encoding="utf-8").splitlines(keepends=True)
+                if t.lstrip().startswith("- text: 善用在地社區發展協會"))
+    plan.write_text(plan.read_text(encoding="utf-8").replace(line, line + line.replace("善用", "另外善用")),
+                    encoding="utf-8")
+    config = load_config(root / "site.toml")
+    assert pipeline.build(config, pdf=False).problems.errors == []
+    now = chart_parts()
+    assert len(cached) == len(now) > 10 and now & cached and now - cached   # other agencies' parts kept
+    model = site.build_site(pipeline.check(config).content, config)
+    names, rows = site.overview_records(model.pages)
+    out = root / "_site" / "open-data"
+    assert (out / "overview.csv").read_bytes() == downloads.csv_bytes(names, rows)
+    assert (out / "overview.json").read_bytes() == overview.records_json(rows)
+    agency = [r for r in rows if r[0] == "agencies/kaohsiung-dv-prevention-center/"]
+    assert agency and sum(int(r[5]) for r in agency) == \
+        sum(len(list(m for m in p.measures())) for p in model.plans if p.agency.slug == "kaohsiung-dv-prevention-center")
