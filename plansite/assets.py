@@ -9,7 +9,7 @@ import math
 import pathlib
 from dataclasses import dataclass
 
-from . import buildcache, downloads as data, odf_stream, overview, parallel, qr, site as site_mod, table as table_mod
+from . import buildcache, downloads as data, odf_stream, overview, parallel, qr, site as site_mod, table as table_mod, write
 from .config import Config
 from .render import OutFile
 from .schema import SCHEMA_DIR
@@ -81,11 +81,16 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
     schema_url = (config.base_url or "") + "schema/plan-download.schema.json"
     emit = stage.add if stage is not None else files.extend
 
-    def add(page_url: str, label: str, fmt: str, path: str, data: bytes) -> None:
+    def add(page_url: str, label: str, fmt: str, path: str, data: bytes | write.KeptFile) -> None:
+        if type(data) is write.KeptFile:   # from the cache, and the published file holds it already
+            emit([data])
+            listing.setdefault(page_url, []).append(Download(label, fmt, path, data.size))
+            return
         emit([OutFile(path, data)])
         listing.setdefault(page_url, []).append(Download(label, fmt, path, len(data)))
 
     store = buildcache.FileCache(config.root, "downloads") if cache else None
+    published = stage.out_dir if stage is not None else None   # files from the cache it holds are linked
     used: set[str] = set()
     parts: list[SiteParts] = []
 
@@ -99,7 +104,7 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
 
     if downloads:
         extras = data.site_extras(model.plans)
-        parallel.run_chunked(_plan_files, (model.plans, schema_url, store, extras), len(model.plans), jobs, sink=take)
+        parallel.run_chunked(_plan_files, (model.plans, schema_url, store, extras, published), len(model.plans), jobs, sink=take)
         header = data.COLUMNS + extras
 
         # the numbers behind every chart, page by page: a page's part is kept while its content is unchanged
@@ -155,7 +160,7 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
         known = {} if known_qr is None else known_qr
         wanted = [(page.url, qr_base(page), config.base_url + page.url) for page in coded]
         todo = [page for page, key in zip(coded, wanted) if key not in known]
-        for page, found in zip(todo, parallel.run_chunked(_qr_files, (todo, config.base_url, store), len(todo), jobs)):
+        for page, found in zip(todo, parallel.run_chunked(_qr_files, (todo, config.base_url, store, published), len(todo), jobs)):
             known[(page.url, qr_base(page), config.base_url + page.url)] = found
         for key in wanted:
             store_key, made = known[key]
@@ -178,12 +183,16 @@ def _source_bytes(path: pathlib.Path) -> bytes:
         return b""
 
 
-def _cached(store, key: str, make) -> list[tuple]:
-    """make() → [(page url, label, format, path, bytes)], or the same from `store` under `key`."""
+def _cached(store, key: str, make, published: pathlib.Path | None = None) -> list[tuple]:
+    """make() → [(page url, label, format, path, bytes)], or the same from `store` under `key`; a stored
+    file the `published` output folder already holds comes as a write.KeptFile (it is linked, and its
+    bytes need not travel to the build process)."""
     if store is not None:
         found = store.get(key)
         if found is not None:
-            return [(*header, data) for header, data in found]
+            return [(*header, write.KeptFile(header[3], None, len(data))
+                     if published is not None and write.holds(published / header[3], data) else data)
+                    for header, data in found]
     made = make()
     if store is not None:
         store.put(key, [(list(entry[:4]), entry[4]) for entry in made])
@@ -198,14 +207,14 @@ def _plan_files(state, start: int, stop: int) -> list[tuple]:
     model adds nothing to them), so those files' bytes, the schema address and this program's own
     code key the cache: an unchanged plan's downloads are not made again. Its part of the whole-site
     files is kept too, under that key and the site's extra columns."""
-    plans, schema_url, store, extras = state
+    plans, schema_url, store, extras, published = state
     out = []
     for plan in plans[start:stop]:
         agency_file = plan.agency.path if plan.agency.path.is_file() else plan.agency.path / "agency.yaml"
         key = store.key("plan", schema_url, f"{plan.agency.slug}/{plan.path.name}", _source_bytes(plan.path),
                         _source_bytes(agency_file),
                         _source_bytes(plan.framework.path), repr(plan.draft)) if store else ""
-        made = _cached(store, key, lambda plan=plan: _make_plan_files(plan, schema_url))
+        made = _cached(store, key, lambda plan=plan: _make_plan_files(plan, schema_url), published)
         out.append((key, made, SiteParts.keep(plan, extras, store, key) if store else ()))
     return out
 
@@ -267,7 +276,7 @@ def _make_plan_files(plan, schema_url: str) -> list[tuple]:
 
 
 def _qr_files(state, start: int, stop: int) -> list[tuple]:
-    pages, base_url, store = state
+    pages, base_url, store, published = state
     out = []
     for page in pages[start:stop]:
         base = qr_base(page)
@@ -275,5 +284,5 @@ def _qr_files(state, start: int, stop: int) -> list[tuple]:
         key = store.key("qr", address, base) if store else ""
         out.append((key, _cached(store, key, lambda page=page, base=base, address=address: [
             (page.url, "QR Code 圖檔", "PNG", base + ".png", qr.png(address)),
-            (page.url, "QR Code 圖檔", "SVG", base + ".svg", qr.svg(address))])))
+            (page.url, "QR Code 圖檔", "SVG", base + ".svg", qr.svg(address))], published)))
     return out

@@ -25,9 +25,20 @@ class OutputError(Exception):
 @dataclass(frozen=True)
 class KeptFile:
     """A file the previous output holds and this build keeps as it is (Stage.add links it): its bytes
-    were just checked against `digest` (incremental.file_digest), so they are not read again."""
+    were just checked (a page against its recorded `digest`, incremental.file_digest; a download or QR
+    image from the cache against the bytes it must hold: `holds`), so they are not read again."""
     path: str
-    digest: str
+    digest: str | None = None     # pages only
+    size: int = 0
+
+
+def holds(old: pathlib.Path, data: bytes) -> bool:
+    """Whether `old` is a regular file (never a symbolic link) holding exactly `data`."""
+    try:
+        found = old.lstat()
+        return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and old.read_bytes() == data
+    except OSError:
+        return False
 
 
 class Stage:
@@ -77,7 +88,7 @@ class Stage:
         for f in files:
             path = f.path
             _check_path(path, self._seen)
-            if type(f) is KeptFile:   # already checked against its digest: linked, not read again
+            if type(f) is KeptFile:   # already checked: linked, not read again
                 if path.endswith(".html"):
                     self.digests[path] = f.digest
                 self.count += 1
@@ -174,8 +185,7 @@ def _link_unchanged(old: pathlib.Path, target: pathlib.Path, data: bytes) -> boo
     """Give `target` the previous output's file when it holds exactly `data` (a hard link: no copy);
     False when it differs, is missing, or the file system cannot link, and the bytes are written."""
     try:
-        found = old.lstat()   # a regular file only: never link through a symbolic link the folder holds
-        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data) or old.read_bytes() != data:
+        if not holds(old, data):   # a regular file only: never link through a symbolic link the folder holds
             return False
         os.link(old, target, follow_symlinks=False)
         return True

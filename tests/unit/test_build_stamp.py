@@ -67,6 +67,28 @@ def test_a_touched_or_missing_output_file_makes_a_full_build(tmp_path):
     assert digest(root / "_site") == site
 
 
+def test_downloads_and_qr_images_from_the_cache_are_linked_only_where_the_published_file_holds_them(tmp_path):
+    """An unchanged plan's downloads and QR images come from .cache/downloads and are linked from the
+    published site: not where that file was changed by hand or replaced by a symbolic link."""
+    root = make_project(tmp_path)
+    assert build(root).returncode == 0
+    site = digest(root / "_site")
+    folder = root / "_site/agencies/test-agency/114"
+    csv_file, odt_file = next(folder.glob("*.csv")), next(folder.glob("*.odt"))
+    qr_file = next((root / "_site").rglob("*-qr.png"))
+    untouched = next(folder.glob("*.json"))
+    inode = untouched.stat().st_ino
+    csv_file.write_bytes(b"changed by hand")
+    odt_file.unlink()
+    odt_file.symlink_to(untouched)
+    qr_file.write_bytes(qr_file.read_bytes()[:-1] + b"\x00")
+    result = build(root)
+    assert SAME not in result.stdout and result.returncode == 0, result.stderr
+    assert digest(root / "_site") == site
+    assert not odt_file.is_symlink()
+    assert untouched.stat().st_ino == inode     # a file left alone is the same file, linked
+
+
 def test_other_options_or_a_deleted_cache_make_a_full_build(tmp_path):
     root = make_project(tmp_path)
     assert build(root).returncode == 0
