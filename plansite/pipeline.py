@@ -150,11 +150,25 @@ def _memo(cache) -> "incremental.Memo":
 
 
 def _finish_preview(config: Config, model, out, files: list, cache) -> None:
-    """The preview's search index, written after its pages are shown (it is rebuilt whole: seconds at 1,000 plans)."""
-    from . import render, search, write  # noqa: PLC0415
+    """The preview's search index, written after its pages are shown: brought up to date from the one it
+    wrote last where it can be (search_update.update), else made whole (seconds at 1,000 plans)."""
+    from . import buildcache, render, search, search_update, write  # noqa: PLC0415
 
-    index = [render.OutFile(path, data) for path, data in search.site_files(model, config).items()]
-    cache["written"] = write.update(out, files + index, config.path("static"), cache.get("written"))
+    written = cache.get("written") or {}
+    code = buildcache.code_key()
+    with heap.no_cycle_collection():   # millions of lists and strings, no cycles (plansite/heap.py)
+        index = search.site_index(model, config)
+        found = search_update.update(index, cache.get("search-record"), code, written.get)
+        if found is None:
+            made = dict(search_update.whole(index, code))
+            record = made.pop(None)
+        else:
+            made, record = found
+    del index
+    cache["search-record"] = None   # until the files below are written
+    kept = [render.OutFile(path, made[path] if path in made else written[path]) for path in record.files]
+    cache["written"] = write.update(out, files + kept, config.path("static"), cache.get("written"))
+    cache["search-record"] = record
 
 
 def _make_files(content, config: Config, problems: Problems, qr: bool, pdf: bool, downloads: bool, cache,

@@ -67,9 +67,14 @@ def _edit(path: pathlib.Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def test_every_kind_of_edit_leaves_the_preview_as_a_fresh_build(project, tmp_path):
+def test_every_kind_of_edit_leaves_the_preview_as_a_fresh_build(project, tmp_path, monkeypatch):
+    from plansite import search_update
+
     preview = Preview(project / "site.toml", tmp_path / "preview")
     first = preview.build()
+    made_whole = []
+    whole = search_update.whole
+    monkeypatch.setattr(search_update, "whole", lambda *args: made_whole.append(1) or whole(*args))
     memo = preview.cache["incremental"]
     assert len(memo.rendered) == first.pages
     agencies = sorted(p for p in (project / "plans").iterdir())
@@ -89,6 +94,8 @@ def test_every_kind_of_edit_leaves_the_preview_as_a_fresh_build(project, tmp_pat
     assert 1 <= len(pillars) <= 2, pillars   # the measure's item and its pillar
     assert f"agencies/{agencies[1].name}/{newest.stem}/index.html" in memo.rendered
     assert len(memo.rendered) < edited.pages / 2, (len(memo.rendered), edited.pages)
+    # the search index was brought up to date (search_update), not made whole
+    assert not made_whole and preview.cache["search-record"] is not None
     _same_as_fresh(preview, tmp_path)
 
     # nothing changed: only the pages that show the whole site are rendered again
