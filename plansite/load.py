@@ -70,8 +70,11 @@ def load_content(plans_dir: pathlib.Path, frameworks: dict[str, Framework], prob
         if agency is not None:
             agencies.append(agency)
             plans += agency.plans
+    of_agency: dict[int, list[Plan]] = {id(agency): [] for agency in agencies}
+    for plan in plans:
+        of_agency[id(plan.agency)].append(plan)
     for agency in agencies:
-        agency.plans = sorted((p for p in plans if p.agency is agency), key=lambda p: -p.year)
+        agency.plans = sorted(of_agency[id(agency)], key=lambda p: -p.year)
     lint.check_site(agencies, plans, problems)
     return Content(agencies, plans)
 
@@ -380,13 +383,17 @@ class _PlanReader:
             here = tuple(path) + (i,)
             if isinstance(raw, str):
                 out.append(Measure(raw, inherited, deadline, self.doc.pos(here),
-                                   no_units=any(here[:n] in self.no_units for n in range(len(here) + 1))))
+                                   no_units=self._no_units(here)))
             else:
                 out.append(Measure(raw["text"], self.units(here, inherited), raw.get("deadline", deadline),
                                    self.doc.pos(here), extra=self.extra(here, raw),
-                                   no_units=any(here[:n] in self.no_units for n in range(len(here) + 1)),
+                                   no_units=self._no_units(here),
                                    result=raw.get("result", ""), status=raw.get("status", "")))
         return out
+
+    def _no_units(self, here: tuple) -> bool:
+        """Whether this measure, or a level above it, says units: [] (no unit, on purpose)."""
+        return bool(self.no_units) and any(here[:n] in self.no_units for n in range(len(here) + 1))
 
     def extra(self, path, raw: dict) -> dict[str, str]:
         """Values of the plan's extra columns (預期效益 …); any other key is a mistake to point at."""
