@@ -78,6 +78,7 @@ def _varint(n: int) -> str:
 
 
 _VARINTS = [_varint(n) for n in range(1 << 15)]     # every number of up to three characters, ready-made
+_ONE_PLACE = [_VARINTS[1] + v for v in _VARINTS]    # a trigram's one place, encoded (count 1, the place)
 
 
 def encode(numbers: list[int]) -> str:
@@ -167,7 +168,11 @@ def index_file_items(index: SearchIndex, totals: dict[str, int] | None = None):
         docs_of[norm(doc.text)].append(doc_id)
     counts = {}
     for folder, make, encoder in TABLES:
-        encoded = {term: encoder(value) for term, value in make(docs_of).items()}
+        table, encoded = make(docs_of), {}
+        while table:   # each term's list let go once encoded (the order does not matter: files sort their keys)
+            term, value = table.popitem()
+            encoded[term] = encoder(value)
+        del table
         total = sum(entry_size(t, v) for t, v in encoded.items())
         if totals is not None:
             totals[folder] = total
@@ -219,12 +224,16 @@ def _bigrams(docs_of: dict[str, list[int]]) -> dict[str, list[list[int]]]:
     return bi
 
 
-def _trigrams(docs_of: dict[str, list[int]]) -> dict[str, list[tuple[list[int], str]]]:
-    """Each trigram's texts (their documents) with the places it sits at in each, encoded."""
-    tri: dict[str, list[tuple[list[int], str]]] = defaultdict(list)
+def _trigrams(docs_of: dict[str, list[int]]) -> dict[str, list]:
+    """Each trigram's texts (their documents) with the places it sits at in each, encoded, as one flat
+    list [ids, places, ids, places, …]: at 5,000 plans there are millions of these pairs, and a tuple
+    each would hold several hundred MB more."""
+    tri: dict[str, list] = defaultdict(list)
     for text, ids in docs_of.items():
         for gram, places in trigram_places(text).items():
-            tri[gram].append((ids, places))
+            found = tri[gram]
+            found.append(ids)
+            found.append(places)
     return tri
 
 
@@ -237,10 +246,10 @@ def trigram_places(text: str) -> dict[str, str]:
             where[gram].append(i)
         else:
             where[gram] = [i]
-    small, out = _VARINTS, {}
+    one, out = _ONE_PLACE, {}
     for gram, places in where.items():
         if len(places) == 1 and places[0] < 32768:
-            out[gram] = small[1] + small[places[0]]
+            out[gram] = one[places[0]]
         else:
             out[gram] = encode([len(places), places[0], *(b - a for a, b in zip(places, places[1:]))])
     return out
@@ -251,9 +260,10 @@ def _encode_postings(groups: list[list[int]]) -> str:
     return encode([b - a for a, b in zip([0, *ids], ids)])
 
 
-def _encode_positions(groups: list[tuple[list[int], str]]) -> str:
-    """Per document: its id's delta, then its places (as _trigrams encoded them)."""
-    entries = sorted((doc_id, places) for ids, places in groups for doc_id in ids)
+def _encode_positions(groups: list) -> str:
+    """Per document: its id's delta, then its places (as _trigrams encoded them); `groups` is flat:
+    [ids, places, ids, places, …]."""
+    entries = sorted((doc_id, places) for ids, places in zip(groups[::2], groups[1::2]) for doc_id in ids)
     small, out, last = _VARINTS, [], 0
     for doc_id, places in entries:
         delta = doc_id - last

@@ -176,7 +176,7 @@ def _patched(folder: str, value: str | None, edits: dict[int, object]) -> str:
                 places.pop(doc, None)
             else:
                 places[doc] = where
-        return search._encode_positions([([doc], where) for doc, where in places.items()])
+        return search._encode_positions([x for doc, where in places.items() for x in ([doc], where)])
     docs = set(_ids(value or ""))
     for doc, present in edits.items():
         if present:

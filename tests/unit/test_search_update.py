@@ -149,7 +149,7 @@ def test_many_edited_plans_make_the_index_whole(index, monkeypatch):
 def test_entries_read_back_as_they_were_written():
     assert search_update._ids(search._encode_postings([[3, 40, 70_000, 70_001]])) == [3, 40, 70_000, 70_001]
     places = {"甲乙丙": search.trigram_places("甲乙丙甲乙丙" * 3)["甲乙丙"], "丙甲乙": search.trigram_places("丙甲乙")["丙甲乙"]}
-    entry = search._encode_positions([([2, 9], places["甲乙丙"]), ([40_000], places["丙甲乙"])])
+    entry = search._encode_positions([[2, 9], places["甲乙丙"], [40_000], places["丙甲乙"]])
     assert search_update._position_entries(entry) == [(2, places["甲乙丙"]), (9, places["甲乙丙"]),
                                                       (40_000, places["丙甲乙"])]
 
