@@ -5,6 +5,7 @@ templates can say 下載計畫（ODT，12 KB）.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import pathlib
 from dataclasses import dataclass
@@ -133,14 +134,19 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
             would otherwise travel back and sit in this process): their sizes come back instead."""
             return [stage.put(path, data) if stage is not None else data for path, data in made]
 
+        def written_in_pieces(path: str, pieces) -> list:
+            """`written` for a file joined from many parts: with `stage`, written as it is joined."""
+            return [stage.put_pieces(path, pieces) if stage is not None else b"".join(pieces)]
+
         # the whole-site files, joined from each plan's part (kept in the cache for unchanged plans), are
         # independent and each takes a while at 1,000 plans: one worker each
         ([site_csv], [site_ods], [site_json], [figures_csv, figures_json]) = parallel.run_each([
-            lambda: written(("open-data/plans.csv", b"\xef\xbb\xbf" + data.csv_rows([header])
-                             + b"".join(p.get("csv") for p in parts))),
+            lambda: written_in_pieces("open-data/plans.csv", itertools.chain(
+                [b"\xef\xbb\xbf" + data.csv_rows([header])], (p.get("csv") for p in parts))),
             lambda: written(("open-data/plans.ods",
                              odf_stream.one_sheet(model.name, "具體作法", header, (p.get("ods") for p in parts)))),
-            lambda: written(("open-data/plans.json", data.bundle_from((p.get("json") for p in parts), schema_url))),
+            lambda: written_in_pieces("open-data/plans.json",
+                                      data.bundle_pieces((p.get("json") for p in parts), schema_url)),
             lambda: written(*zip(("open-data/overview.csv", "open-data/overview.json"), overview_files()))], jobs)
         for label, fmt, path, made in (("全部計畫的具體作法", "CSV", "open-data/plans.csv", site_csv),
                                        ("全部計畫的具體作法", "ODS", "open-data/plans.ods", site_ods),

@@ -161,10 +161,20 @@ def bundle_entry(plan: Plan) -> bytes:
 
 def bundle_from(entries, schema_url: str) -> bytes:
     """bundle_json from its plans' parts (bundle_entry), the bytes json.dumps gives for the whole."""
-    plans = b",\n".join(entries)
+    return b"".join(bundle_pieces(entries, schema_url))
+
+
+def bundle_pieces(entries, schema_url: str):
+    """bundle_from's bytes in pieces, each plan's part as it comes (the file is written as it is joined)."""
     tail = (f'"schema": {json.dumps(schema_url, ensure_ascii=False)},\n  "schema_version": {SCHEMA_VERSION}\n}}\n'
             ).encode("utf-8")
-    return b'{\n  "plans": [\n' + plans + b"\n  ],\n  " + tail if plans else b'{\n  "plans": [],\n  ' + tail
+    first = True
+    for entry in entries:
+        if first and not entry:
+            continue
+        yield (b'{\n  "plans": [\n' if first else b",\n") + entry
+        first = False
+    yield b'{\n  "plans": [],\n  ' + tail if first else b"\n  ],\n  " + tail
 
 
 def _json(doc) -> bytes:

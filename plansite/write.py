@@ -111,6 +111,19 @@ class Stage:
             raise OutputError(_named(exc, self.out_dir / path)) from None
         return len(data)
 
+    def put_pieces(self, path: str, pieces) -> int:
+        """`put` for a file written piece by piece as its pieces are made (the whole-site plans.csv and
+        plans.json, 150 MB each at 5,000 plans, never held whole in memory). Its size."""
+        size = 0
+        try:
+            with open(self._target(path), "wb") as out:
+                for piece in pieces:
+                    out.write(piece)
+                    size += len(piece)
+        except OSError as exc:
+            raise OutputError(_named(exc, self.out_dir / path)) from None
+        return size
+
     def keep(self, path: str) -> None:
         """The previous output's file for `path`, known to be unchanged (a hard link, or a copy where the
         file system cannot link); checked and counted by `claim`, like `put`."""
