@@ -127,6 +127,7 @@ def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:
         except jinja2.TemplateError as exc:
             raise _template_failure(exc, config, page) from None
         files.append((page.out_path, html.encode("utf-8")))
+        page.data.forget()
     return files
 
 

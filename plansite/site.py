@@ -43,6 +43,10 @@ class Lazy:
             self._value = self._make()
         return self._value
 
+    def forget(self) -> None:
+        """Let the value go (made again if asked for): a rendered page's tables and charts are not kept."""
+        self._value = self._UNSET
+
 
 def resolved(value):
     """A page value, made now if it is Lazy."""
@@ -59,6 +63,13 @@ class PageData:
     def variables(self) -> dict:
         """The template's variables, Lazy values made."""
         return {f.name: resolved(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def forget(self) -> None:
+        """The page is rendered: its Lazy values are let go (at 5,000 plans a worker rendering thousands
+        of pages would otherwise hold every table it made until it ends)."""
+        for value in vars(self).values():
+            if isinstance(value, Lazy):
+                value.forget()
 
 
 @dataclass
