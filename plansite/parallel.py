@@ -7,6 +7,7 @@ A problem an editor can fix (BuildFailed) is carried back whole and raised here.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import multiprocessing
 import os
 import signal
@@ -48,21 +49,25 @@ def run_chunked(function, state, count: int, jobs: int, min_items: int = MIN_ITE
         pieces = max(pieces, min(count, -(-count // SINK_CHUNK)))
     bounds = [(count * i // pieces, count * (i + 1) // pieces) for i in range(pieces)]
     _TASK = (function, state)
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker)
+    # an executor, not multiprocessing.Pool: a Pool stopped while tasks are pending (a template error)
+    # can hang in terminate() (CPython issues #78178, #96995); the executor cancels what has not started
+    # and waits for the chunks under way, and a worker that dies breaks it instead of hanging it
+    executor = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                                      initializer=_quiet_worker)
     out: list = []
     try:
-        for kind, value in pool.imap(_run, bounds, chunksize=1):
+        futures = [executor.submit(_run, piece) for piece in bounds]   # the workers are forked here
+        for future in futures:
+            kind, value = future.result()
             if kind == "failed":
                 raise BuildFailed(value)
             if sink is None:
                 out.extend(value)
             else:
                 sink(value)
-        pool.close()   # workers finish and exit on their own: no signal, nothing printed
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         _TASK = None
-        pool.terminate()
-        pool.join()
     return out
 
 
