@@ -77,50 +77,71 @@ def run_each(makers: list, jobs: int) -> list:
 
 
 class Background:
-    """make() in a forked worker while this process goes on with other work; `result()` waits for it.
+    """make() in a forked process while this process goes on with other work; `result()` waits for it.
 
     For one large result nothing else needs until the end (the search index): it takes a core of its
     own instead of a turn after everything else. With jobs <= 1, or where fork is unavailable, make()
-    runs in `result()`, in this process. Leave by `result()` or `close()` (the worker is stopped)."""
+    runs in `result()`, in this process. Leave by `result()` or `close()` (the process is killed: a
+    plain process and a pipe, no pool whose shutdown could hang while its task runs)."""
 
     def __init__(self, make, jobs: int) -> None:
         global _BACKGROUND
-        self._make, self._pool, self._pending = make, None, None
+        self._make, self._process, self._receive = make, None, None
         if jobs <= 1 or default_jobs() <= 1:
             return
-        _BACKGROUND = make          # the worker is forked now and finds it there: nothing is pickled
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        _BACKGROUND = (make, send)          # the process is forked now and finds it there: nothing is pickled
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(1, initializer=_quiet_worker)
+            self._process = context.Process(target=_run_background, daemon=True)
+            self._process.start()
         finally:
             _BACKGROUND = None
-        self._pending = self._pool.apply_async(_run_background)
+            send.close()                    # the process holds its own end
+        self._receive = receive
 
     def result(self):
-        if self._pool is None:
+        if self._process is None:
             return self._make()
         try:
-            kind, value = self._pending.get()
+            try:
+                kind, value = self._receive.recv()
+            except EOFError:
+                raise RuntimeError(f"the background worker ended without a result (exit code "
+                                   f"{self._process.exitcode})") from None
             if kind == "failed":
                 raise BuildFailed(value)
+            if kind == "error":
+                raise value
             return value
         finally:
             self.close()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+            self._receive.close()
+            self._process = None
 
 
-_BACKGROUND = None      # Background's make(), for the worker being forked
+_BACKGROUND = None      # Background's (make(), the pipe's sending end), for the process being forked
 
 
-def _run_background():
+def _run_background() -> None:
+    _quiet_worker()
+    make, send = _BACKGROUND
     try:
-        return "ok", _BACKGROUND()
+        message = ("ok", make())
     except BuildFailed as exc:   # its Problems do not survive the exception's own pickling
-        return "failed", exc.problems
+        message = ("failed", exc.problems)
+    except Exception as exc:  # noqa: BLE001 - raised again in the build process, as a Pool would
+        message = ("error", exc)
+    try:
+        send.send(message)
+    except Exception as exc:  # noqa: BLE001 - an exception that cannot be pickled
+        send.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}; in the worker: {message[1]!r}")))
+    send.close()
 
 
 def _make_each(makers: list, start: int, stop: int) -> list:

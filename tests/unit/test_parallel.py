@@ -151,3 +151,13 @@ def test_comparisons_from_workers_hold_this_process_measures():
     assert [_shape(d) for d in made] == [_shape(compare.diff_plans(old, new)) for old, new in pairs]
     assert any(i.changed or i.added or i.dropped for d in made for i in d.items)
     assert any(i.moved_in for d in made for i in d.items)   # different agencies' plans: some measures match across items
+
+
+def test_background_work_left_unfinished_is_stopped_at_once():
+    """A build that fails while the search index is being made leaves at once: close() stops the worker."""
+    import time
+
+    started = time.monotonic()
+    work = parallel.Background(lambda: time.sleep(120), 2)
+    work.close()
+    assert time.monotonic() - started < 20
