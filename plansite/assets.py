@@ -177,7 +177,7 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
             kept = {key: known[key] for key in wanted}
             known_qr.clear()
             known_qr.update(kept)
-    if store is not None:
+    if store is not None and downloads and with_qr:   # a build that made only some kinds keeps the others'
         store.prune(used)
     return files, listing
 

@@ -152,3 +152,13 @@ def test_downloads_of_unchanged_plans_come_from_the_cache_and_equal_a_cold_build
     shutil.rmtree(root / ".cache")
     assert build(root).returncode == 0
     assert digest(root / "_site") == warm
+
+
+def test_a_build_without_qr_codes_keeps_the_cached_ones_for_the_next_full_build(tmp_path):
+    """The cache keeps one site's worth: a build that makes only some kinds of files (--no-qr) does not
+    throw away the others', so the next full build does not make every QR image again."""
+    root = make_project(tmp_path)
+    assert build(root).returncode == 0
+    stored = {p.name for p in (root / ".cache/downloads").iterdir()}
+    assert build(root, "--no-qr").returncode == 0
+    assert {p.name for p in (root / ".cache/downloads").iterdir()} >= stored
