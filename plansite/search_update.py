@@ -16,6 +16,7 @@ many plans edited at once) makes the whole index, as before.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import pathlib
 import re
@@ -199,12 +200,8 @@ def _numbers(tokens: list[str]) -> list[int]:
 
 
 def _ids(value: str) -> list[int]:
-    """A u/ or b/ entry's documents (search._encode_postings read back)."""
-    out, last = [], 0
-    for delta in _numbers(_TOKEN.findall(value)):
-        last += delta
-        out.append(last)
-    return out
+    """A u/ or b/ entry's documents (search._encode_postings read back: the deltas, summed)."""
+    return list(itertools.accumulate(search.decode(value)))
 
 
 def _position_entries(value: str) -> list[tuple[int, str]]:
