@@ -180,13 +180,14 @@ class Memo:
                 for page in pages}
 
     def render_changed(self, model, config, env, listing: dict, written, jobs: int, code: str = "",
-                       sink=None, ready: dict[str, bytes] | None = None) -> list:
+                       sink=None, ready: dict[str, bytes] | None = None, stage=None) -> list:
         """Every page's file: rendered when its key changed (or it shows the whole site), else the bytes
         the output folder holds from the last good build (`written.get(path)`, None when it cannot
         vouch for them). `settle` keeps the keys once the files are written. `code` (the program's
         hash) joins every key when the memo outlives this process (PublishedPages). With `sink`
         (`build`), the files go to sink(list) as they are found or rendered and none is returned.
-        `ready`: pages this build has already rendered (the preview's first pages), by path."""
+        `ready`: pages this build has already rendered (the preview's first pages), by path. `stage`
+        (`build`, with `sink`): the workers write the pages they render there (render.render_pages)."""
         from . import render  # noqa: PLC0415 - render imports the site model, as this module's users do
         from .assets import page_downloads  # noqa: PLC0415
 
@@ -207,7 +208,7 @@ class Memo:
         self._pending = {path: key for path, key in keys.items() if key is not None}
         self.rendered = [page.out_path for page in stale]
         if sink is not None:
-            render.render_pages(model, config, env, listing, jobs=jobs, only=stale, sink=sink)
+            render.render_pages(model, config, env, listing, jobs=jobs, only=stale, sink=sink, stage=stage)
             return []
         made = {path: render.OutFile(path, data) for path, data in (ready or {}).items()}
         made.update((f.path, f) for f in render.render_pages(model, config, env, listing, jobs=jobs,

@@ -237,13 +237,13 @@ def _make_rest(model, content, config, problems, qr, pdf, downloads, cache, prog
     progress(f"產生頁面（{len(model.pages)} 頁）… Rendering pages")
     if published is not None:   # `build`: pages whose content is unchanged come from the last published site
         emit(published.memo.render_changed(model, config, env, listing, published, jobs,
-                                           code=buildcache.code_key(), sink=sink))
+                                           code=buildcache.code_key(), sink=sink, stage=stage))
         redone = len(published.memo.rendered)
         if redone < len(model.pages):
             progress(f"頁面：{redone} 頁重新產生，{len(model.pages) - redone} 頁內容未變，沿用上次發布的檔案。"
                      f" Pages: {redone} rendered, {len(model.pages) - redone} reused.")
     elif memo is None:
-        emit(render.render_pages(model, config, env, listing, jobs=jobs, sink=sink))
+        emit(render.render_pages(model, config, env, listing, jobs=jobs, sink=sink, stage=stage))
     else:   # the preview: the pages the editor looks at first (serve.FirstPages), then the rest that changed
         ready = {}
         if first is not None:

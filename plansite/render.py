@@ -98,19 +98,39 @@ def _relpath(target: str, base: str) -> str:
 
 def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
                  kinds: tuple[str, ...] | None = None, absolute: bool = False, jobs: int = 1,
-                 only: list[Page] | None = None, sink=None) -> list[OutFile]:
+                 only: list[Page] | None = None, sink=None, stage=None) -> list[OutFile]:
     """Every page (or only those of `kinds`, or the pages `only`), with the downloads each one lists,
     by `jobs` processes.
 
     absolute=True writes every link as a canonical address: for pages printed to PDF, whose
-    links must lead to the published site, not to the folder they were printed from."""
+    links must lead to the published site, not to the folder they were printed from.
+
+    With `stage` (and `sink`: `build`), each worker writes its pages into the staging folder itself
+    (write.Stage.put) and sends back only their paths and digests (write.WrittenFile): at 5,000 plans the
+    pages weigh 800 MB, and pillar pages 10 MB each, which no longer pass through the build process."""
     pages = [page for page in (model.pages if only is None else only) if kinds is None or page.kind in kinds]
     state = (pages, model, config, env, listing, absolute)
-    if sink is not None:   # `build`: each chunk of pages goes to the output folder as it is rendered
+    if sink is not None and stage is not None:
+        parallel.run_chunked(_render_into, (state, stage), len(pages), jobs, sink=sink)
+        return []
+    if sink is not None:   # each chunk of pages goes to the output folder as it is rendered
         parallel.run_chunked(_render_some, state, len(pages), jobs,
                              sink=lambda made: sink([OutFile(path, data) for path, data in made]))
         return []
     return [OutFile(path, data) for path, data in parallel.run_chunked(_render_some, state, len(pages), jobs)]
+
+
+def _render_into(state, start: int, stop: int) -> list:
+    """_render_some's pages written into the staging folder here: their paths and digests."""
+    from .incremental import file_digest  # noqa: PLC0415 - incremental imports this module
+    from .write import WrittenFile  # noqa: PLC0415
+
+    state, stage = state
+    out = []
+    for path, data in _render_some(state, start, stop):
+        stage.put(path, data)
+        out.append(WrittenFile(path, file_digest(data)))
+    return out
 
 
 def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:

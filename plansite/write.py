@@ -32,6 +32,15 @@ class KeptFile:
     size: int = 0
 
 
+@dataclass(frozen=True)
+class WrittenFile:
+    """A page a worker process forked from the build has already written into the staging folder
+    (Stage.put; render.render_pages with `stage`): the build checks its path and keeps its digest
+    (incremental.file_digest), and the bytes never travel back to the build process."""
+    path: str
+    digest: str
+
+
 def holds(old: pathlib.Path, data: bytes) -> bool:
     """Whether `old` is a regular file (never a symbolic link) holding exactly `data`."""
     try:
@@ -93,6 +102,10 @@ class Stage:
                     self.digests[path] = f.digest
                 self.count += 1
                 self.keep(path)
+                continue
+            if type(f) is WrittenFile:   # written by a worker: a path claimed twice still fails here
+                self.digests[path] = f.digest
+                self.count += 1
                 continue
             data = f.data
             if path.endswith(".html"):
