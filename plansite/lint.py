@@ -117,12 +117,13 @@ def _inner_pos(doc: Doc, path, needle: str) -> Pos:
     return start
 
 
-def number_plan(plan: Plan) -> None:
+def number_plan(plan: Plan, single: bool | None = None) -> None:
     """Generate group and measure numbers from order, following the framework's levels. A lone measure
     (the only one in its group) gets no number, as in every seed plan's document, unless the plan sets
-    numbering: {single_measure: true}."""
+    numbering: {single_measure: true} (`single`, read from plan.raw when not given)."""
     fw = plan.framework
-    single = (plan.raw.get("numbering") or {}).get("single_measure") is True
+    if single is None:
+        single = (plan.raw.get("numbering") or {}).get("single_measure") is True
     sub_numbered = len(fw.levels) > 2 and fw.levels[2].numbering != "none"
     for pillar in plan.pillars:
         for item in pillar.items:
@@ -198,7 +199,7 @@ def _known_gaps(plan: Plan, doc: Doc, problems: Problems) -> set[str]:
     levels = "或".join(level.name for level in fw.levels[:2])
     covered = {code for pillar, item, _, _ in plan.measures() for code in (pillar.code, item.code)}
     gaps: set[str] = set()
-    for i, raw in enumerate(plan.raw.get("known_gaps", [])):
+    for i, raw in enumerate(doc.data.get("known_gaps", [])):
         code, pos = str(raw), doc.pos(("known_gaps", i))
         node = fw.nodes.get(code)
         if node is None or node.depth > 1:

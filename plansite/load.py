@@ -170,7 +170,7 @@ class DocStore:
         key = self.files.key(kind, text)
         self.used.add(key)
         entry = self.files.get(key)
-        doc = yamlfile.from_json(path, text, entry[0][1]) if entry else None
+        doc = yamlfile.from_json(path, text, entry[0][1], entry[1][1]) if entry and len(entry) == 2 else None
         if doc is not None:
             return doc, []
         try:
@@ -179,9 +179,9 @@ class DocStore:
             return None, [exc.problem]
         found = _check_doc(doc, kind)
         if not found:
-            raw = yamlfile.to_json(doc)
-            if raw is not None:
-                self.files.put(key, [([], raw)])
+            stored = yamlfile.to_json(doc)
+            if stored is not None:
+                self.files.put(key, [(["data"], stored[0]), (["places"], stored[1])])
         return doc, found
 
     def prune(self) -> None:
@@ -515,7 +515,8 @@ class _PlanReader:
         return Plan(agency=self.agency, year=data["year"], title=data["title"], framework=self.framework,
                     published=data.get("published", ""), columns=columns, declared_columns=declared,
                     sections=sections, note=content.get("note", ""), opening=opening, pillars=pillars,
-                    path=doc.path, raw={k: v for k, v in data.items() if k != "unplaced"},
+                    path=doc.path, raw_json=yamlfile.json_bytes({k: v for k, v in data.items() if k != "unplaced"})
+                    if "unplaced" in data else doc.data_bytes(),
                     draft=data.get("draft") is True, approval=self.approval(), unplaced=self.unplaced())
 
     def unplaced(self) -> list[Unplaced]:
@@ -581,7 +582,7 @@ def _load_plan(path: pathlib.Path, agency: Agency, frameworks: dict[str, Framewo
     if len(problems.errors) > before or not ok:
         return None
     plan.digest = doc.digest
-    lint.number_plan(plan)
+    lint.number_plan(plan, (data.get("numbering") or {}).get("single_measure") is True)
     lint.check_columns(plan, doc, problems)
     lint.check_plan(plan, doc, problems)
     return plan

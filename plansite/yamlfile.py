@@ -40,6 +40,13 @@ class Doc:
     lines: list[str]
     value_pos: dict[PathKey, Pos] = field(default_factory=dict)
     key_pos: dict[PathKey, Pos] = field(default_factory=dict)
+    data_json: bytes | None = field(default=None, repr=False)   # `data` as compact JSON, when at hand
+
+    def data_bytes(self) -> bytes:
+        """`data` as compact JSON (UTF-8): what .cache/docs keeps, and what a plan keeps (Plan.raw_json)."""
+        if self.data_json is None:
+            self.data_json = json_bytes(self.data)
+        return self.data_json
 
     def pos(self, path: PathKey = ()) -> Pos:
         """Where the value at `path` starts (or its nearest existing parent)."""
@@ -80,22 +87,28 @@ def _walk(value: Any, path: PathKey, values: list[PathKey], keys: list[PathKey])
             _walk(item, path + (index,), values, keys)
 
 
-def to_json(doc: Doc) -> bytes | None:
-    """The parsed file as plain JSON for .cache/docs: its data and the line and column of every value
-    and key, in document order. None when the positions are not exactly one per path in that order
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def to_json(doc: Doc) -> tuple[bytes, bytes] | None:
+    """The parsed file as plain JSON for .cache/docs: its data, and the line and column of every value
+    and key in document order. None when the positions are not exactly one per path in that order
     (then the file is simply parsed again next time)."""
     values, keys = _paths(doc.data)
     if list(doc.value_pos) != values or list(doc.key_pos) != keys:
         return None
     flat = [n for pos in doc.value_pos.values() for n in (pos.line, pos.col)]
     flat_keys = [n for pos in doc.key_pos.values() for n in (pos.line, pos.col)]
-    return json.dumps([doc.data, flat, flat_keys], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return doc.data_bytes(), json_bytes([flat, flat_keys])
 
 
-def from_json(path: pathlib.Path, text: str, raw: bytes) -> Doc | None:
-    """The Doc to_json wrote, for the file at `path` whose text is `text`; None if it does not fit."""
+def from_json(path: pathlib.Path, text: str, raw: bytes, places: bytes) -> Doc | None:
+    """The Doc to_json wrote (`raw`, `places`), for the file at `path` whose text is `text`; None if it
+    does not fit. The data's JSON is kept with it (Doc.data_json): a plan keeps it, not the data."""
     try:
-        data, flat, flat_keys = json.loads(raw)
+        data = json.loads(raw)
+        flat, flat_keys = json.loads(places)
         values, keys = _paths(data)
         if len(flat) != 2 * len(values) or len(flat_keys) != 2 * len(keys):
             return None
@@ -105,7 +118,7 @@ def from_json(path: pathlib.Path, text: str, raw: bytes) -> Doc | None:
         key_pos = {p: Pos(path, line, col) for p, line, col in zip(keys, lines, lines)}
     except (ValueError, TypeError):
         return None
-    return Doc(path=path, data=data, lines=text.splitlines(), value_pos=value_pos, key_pos=key_pos)
+    return Doc(path=path, data=data, lines=text.splitlines(), value_pos=value_pos, key_pos=key_pos, data_json=raw)
 
 
 class _Loader(yaml.SafeLoader):

@@ -315,7 +315,7 @@ def test_numbering_single_measure_numbers_a_lone_measure(tmp_path):
     plan = _plan(make_project(tmp_path, {"plans/test-agency/114.yaml": text}))
     assert _numbers(plan) == ["1"]
     assert [m.number for m in plan.opening.measures] == ["1"]
-    plan.raw["numbering"] = {"single_measure": False}
+    plan.raw = {**plan.raw, "numbering": {"single_measure": False}}
     for _, _, _, m in plan.measures():
         m.number = ""
     lint.number_plan(plan)
@@ -329,7 +329,7 @@ def test_a_lone_measure_under_a_numbered_sub_indicator_follows_the_option_too():
             for g in item.groups if len(g.measures) == 1}
     assert lone["申辦業務標準作業流程訂定情形"] == ""
     assert lone["上一年度委員建議事項參採辦理情形"] == ""
-    plan.raw["numbering"] = {"single_measure": True}
+    plan.raw = {**plan.raw, "numbering": {"single_measure": True}}
     lint.number_plan(plan)
     lone = {g.heading: g.measures[0].number for p in plan.pillars for i in p.items
             for g in i.groups if len(g.measures) == 1}
