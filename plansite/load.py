@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from . import buildcache, lint, schema, yamlfile
 from .errors import PlanError, Pos, Problems
-from .model import (Agency, Approval, Column, Framework, Group, Item, Measure, Opening, Pillar, Plan, Section,
-                    Unit, Unplaced)
+from .model import (NO_EXTRA, Agency, Approval, Column, Framework, Group, Item, Measure, Opening, Pillar, Plan,
+                    Section, Unit, Unplaced)
 from .yamlfile import Doc
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -170,7 +170,8 @@ class DocStore:
         key = self.files.key(kind, text)
         self.used.add(key)
         entry = self.files.get(key)
-        doc = yamlfile.from_json(path, text, entry[0][1], entry[1][1]) if entry and len(entry) == 2 else None
+        doc = yamlfile.from_json(path, text, entry[0][1], entry[1][1]) \
+            if entry and [header for header, _data in entry] == [["data-packed"], ["places"]] else None
         if doc is not None:
             return doc, []
         try:
@@ -181,7 +182,7 @@ class DocStore:
         if not found:
             stored = yamlfile.to_json(doc)
             if stored is not None:
-                self.files.put(key, [(["data"], stored[0]), (["places"], stored[1])])
+                self.files.put(key, [(["data-packed"], stored[0]), (["places"], stored[1])])
         return doc, found
 
     def prune(self) -> None:
@@ -413,7 +414,7 @@ class _PlanReader:
                 hint += "若這是計畫表格的另一欄（例如預期效益），請先在 columns 清單宣告，例如「- benefit: 預期效益」。"
             self.problems.error(self.doc.key(tuple(path) + (key,)), f"不認得的欄位「{key}」（在具體作法中）。",
                                 hint + f" 可用的欄位：{'、'.join(choices)}。")
-        return out
+        return out or NO_EXTRA
 
     def columns(self) -> tuple[list[Column], bool]:
         """The table's columns: as the plan lists them, or the framework's default order and titles."""
@@ -515,8 +516,8 @@ class _PlanReader:
         return Plan(agency=self.agency, year=data["year"], title=data["title"], framework=self.framework,
                     published=data.get("published", ""), columns=columns, declared_columns=declared,
                     sections=sections, note=content.get("note", ""), opening=opening, pillars=pillars,
-                    path=doc.path, raw_json=yamlfile.json_bytes({k: v for k, v in data.items() if k != "unplaced"})
-                    if "unplaced" in data else doc.data_bytes(),
+                    path=doc.path, raw_packed=yamlfile.pack({k: v for k, v in data.items() if k != "unplaced"})
+                    if "unplaced" in data else doc.packed(),
                     draft=data.get("draft") is True, approval=self.approval(), unplaced=self.unplaced())
 
     def unplaced(self) -> list[Unplaced]:
