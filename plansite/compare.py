@@ -17,7 +17,12 @@ SIMILAR_PERCENT = round(SIMILAR * 100)   # as the comparison page explains it
 class Change:
     old: Measure
     new: Measure
-    segments: list[tuple[str, str]]   # ("same" | "del" | "ins", text)
+
+    @property
+    def segments(self) -> list[tuple[str, str]]:
+        """("same" | "del" | "ins", text), from the two texts each time it is asked for (the comparison
+        page, once): kept for every change of a 5,000-plan site they took 70 MB."""
+        return _segments(self.old.plain, self.new.plain)
 
 
 def item_anchor(code: str) -> str:
@@ -32,11 +37,15 @@ class Move:
     new: Measure
     source: str                       # the item it was in last year (code)
     target: str                       # the item it is in now (code)
-    segments: list[tuple[str, str]]   # its changes, as Change.segments; all "same" when only moved
+
+    @property
+    def segments(self) -> list[tuple[str, str]]:
+        """Its changes, as Change.segments; all "same" when only moved."""
+        return _segments(self.old.plain, self.new.plain)
 
     @property
     def edited(self) -> bool:
-        return any(op != "same" for op, _ in self.segments)
+        return self.old.plain != self.new.plain
 
     @property
     def source_link(self) -> str:
@@ -144,7 +153,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
             best = _most_similar(remaining, text)
             if best is not None:
                 match = remaining.pop(best)[1]
-                result.changed.append(Change(match, measure, _segments(match.plain, measure.plain)))
+                result.changed.append(Change(match, measure))
             else:
                 result.added.append(measure)
         result.dropped = [m for _text_, m in remaining]
@@ -176,7 +185,7 @@ def _find_moves(items: list[ItemDiff]) -> None:
                 old = candidates[index][1]
                 source = next(s for _t, m, s in pool if m is old)
                 pool = [entry for entry in pool if entry[1] is not old]
-                move = Move(old, measure, source.code, item.code, _segments(old.plain, measure.plain))
+                move = Move(old, measure, source.code, item.code)
                 item.added.remove(measure)
                 source.dropped.remove(old)
                 item.moved_in.append(move)
@@ -232,10 +241,9 @@ def stored_diffs(raw: object) -> dict:
         try:
             items, sections, moves = value
             out[key] = ([(code, title, same, list(added), list(dropped),
-                          [(i, j, [(op, text) for op, text in segments]) for i, j, segments in changed])
+                              [(int(i), int(j)) for i, j in changed])
                          for code, title, same, added, dropped, changed in items], list(sections),
-                        [(i, j, source, target, [(op, text) for op, text in segments])
-                         for i, j, source, target, segments in moves])
+                        [(int(i), int(j), str(source), str(target)) for i, j, source, target in moves])
         except (TypeError, ValueError):
             continue
     return out
@@ -253,9 +261,9 @@ def _compact_diffs(pairs, start: int, stop: int) -> list:
         at_new = {id(m): i for i, m in enumerate(_measure_list(new))}
         out.append(([(item.code, item.title, item.same, [at_new[id(m)] for m in item.added],
                       [at_old[id(m)] for m in item.dropped],
-                      [(at_old[id(c.old)], at_new[id(c.new)], c.segments) for c in item.changed])
+                      [(at_old[id(c.old)], at_new[id(c.new)]) for c in item.changed])
                      for item in diff.items], diff.sections_changed,
-                    [(at_old[id(m.old)], at_new[id(m.new)], m.source, m.target, m.segments)
+                    [(at_old[id(m.old)], at_new[id(m.new)], m.source, m.target)
                      for item in diff.items for m in item.moved_in]))
     return out
 
@@ -264,11 +272,11 @@ def _expand(old: Plan, new: Plan, found) -> PlanDiff:
     olds, news = _measure_list(old), _measure_list(new)
     items, sections_changed, moves = found
     diffs = [ItemDiff(code, title, [news[i] for i in added], [olds[i] for i in dropped],
-                      [Change(olds[i], news[j], segments) for i, j, segments in changed], same)
+                      [Change(olds[i], news[j]) for i, j in changed], same)
              for code, title, same, added, dropped, changed in items]
     by_code = {item.code: item for item in diffs}
-    for i, j, source, target, segments in moves:
-        move = Move(olds[i], news[j], source, target, segments)
+    for i, j, source, target in moves:
+        move = Move(olds[i], news[j], source, target)
         by_code[target].moved_in.append(move)
         by_code[source].moved_out.append(move)
     return PlanDiff(old, new, diffs, sections_changed)
