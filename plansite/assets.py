@@ -5,6 +5,7 @@ templates can say 下載計畫（ODT，12 KB）.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import math
 import pathlib
@@ -138,13 +139,21 @@ def build_assets(model: SiteModel, config: Config, with_qr: bool, downloads: boo
             """`written` for a file joined from many parts: with `stage`, written as it is joined."""
             return [stage.put_pieces(path, pieces) if stage is not None else b"".join(pieces)]
 
+        def written_by(path: str, write) -> list:
+            """`written` for a file that write(file) writes into a seekable binary file as it is made."""
+            if stage is not None:
+                return [stage.put_written(path, write)]
+            out = io.BytesIO()
+            write(out)
+            return [out.getvalue()]
+
         # the whole-site files, joined from each plan's part (kept in the cache for unchanged plans), are
         # independent and each takes a while at 1,000 plans: one worker each
         ([site_csv], [site_ods], [site_json], [figures_csv, figures_json]) = parallel.run_each([
             lambda: written_in_pieces("open-data/plans.csv", itertools.chain(
                 [b"\xef\xbb\xbf" + data.csv_rows([header])], (p.get("csv") for p in parts))),
-            lambda: written(("open-data/plans.ods",
-                             odf_stream.one_sheet(model.name, "具體作法", header, (p.get("ods") for p in parts)))),
+            lambda: written_by("open-data/plans.ods", lambda out: odf_stream.write_one_sheet(
+                out, model.name, "具體作法", header, (p.get("ods") for p in parts))),
             lambda: written_in_pieces("open-data/plans.json",
                                       data.bundle_pieces((p.get("json") for p in parts), schema_url)),
             lambda: written(*zip(("open-data/overview.csv", "open-data/overview.json"), overview_files()))], jobs)

@@ -143,45 +143,62 @@ def inflated(piece: bytes) -> bytes:
 
 
 def one_sheet(title: str, name: str, header: list[str], pieces) -> bytes:
-    """spreadsheet(title, [(name, header, rows)]) from the rows' XML as deflated pieces (deflated(rows_xml),
-    in order): the same content.xml, whose compressed bytes are the pieces joined, so the whole site's
-    sheet is not compressed again after one plan's edit (its pieces are kept for unchanged plans)."""
+    """write_one_sheet into memory: the spreadsheet's bytes."""
+    out = io.BytesIO()
+    write_one_sheet(out, title, name, header, pieces)
+    return out.getvalue()
+
+
+def write_one_sheet(out, title: str, name: str, header: list[str], pieces) -> int:
+    """spreadsheet(title, [(name, header, rows)]) written into `out` (a seekable binary file) from the
+    rows' XML as deflated pieces (deflated(rows_xml), in order): the same content.xml, whose compressed
+    bytes are the pieces joined, so the whole site's sheet is not compressed again after one plan's edit
+    (its pieces are kept for unchanged plans). Each piece is written as it comes, and content.xml's
+    header is filled in after its last one: 5,000 plans' sheet (60 MB) is never held whole. Its size."""
     chunks = spreadsheet_chunks([(name, header, [])])
     start = next(chunks) + next(chunks)     # the document's start, the table's start and its header row
     end = b"".join(chunks)                  # the table's end, the document's end
-    crc, size, parts = 0, 0, []
-    for piece in itertools.chain([deflated(start)], pieces, [deflated(end)]):
-        piece_crc, length = _PIECE.unpack_from(piece)
-        crc, size = _crc_joined(crc, piece_crc, length), size + length
-        parts.append(memoryview(piece)[_PIECE.size:])
-    parts.append(zlib.compressobj(6, zlib.DEFLATED, -15).flush())   # the last block, empty
     members = [("mimetype", ODS_MIMETYPE.encode("utf-8")), ("styles.xml", _STYLES_XML), ("content.xml", None),
                ("meta.xml", meta_xml(title)), ("META-INF/manifest.xml", manifest_xml(ODS_MIMETYPE))]
-    out, central = io.BytesIO(), []
+    first, central = out.tell(), []
     for member, data in members:
-        if member == "mimetype":
-            method, entry = 0, (zlib.crc32(data), len(data), [data])
-        elif data is None:
-            method, entry = 8, (crc, size, parts)
-        else:
-            compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-            method, entry = 8, (zlib.crc32(data), len(data), [compressor.compress(data) + compressor.flush()])
-        member_crc, length, body = entry
-        packed = sum(len(b) for b in body)
-        if length >= 0xFFFFFFFF or packed >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
-            raise ValueError("an ODS member past 4 GB")   # zip64 is not written here
         name_bytes = member.encode("ascii")
+        at = out.tell() - first
+        if at >= 0xFFFFFFFF:
+            raise ValueError("an ODS member past 4 GB")   # zip64 is not written here
+        if data is None:   # content.xml: its CRC and sizes are known once its pieces are written
+            out.write(_LOCAL.pack(0x04034B50, 20, 0, 8, 0, _DOS_1980, 0, 0, 0, len(name_bytes), 0) + name_bytes)
+            member_crc, length, packed = 0, 0, 0
+            for piece in itertools.chain([deflated(start)], pieces, [deflated(end)]):
+                piece_crc, piece_length = _PIECE.unpack_from(piece)
+                member_crc, length = _crc_joined(member_crc, piece_crc, piece_length), length + piece_length
+                packed += out.write(memoryview(piece)[_PIECE.size:])
+            packed += out.write(zlib.compressobj(6, zlib.DEFLATED, -15).flush())   # the last block, empty
+            if length >= 0xFFFFFFFF or packed >= 0xFFFFFFFF:
+                raise ValueError("an ODS member past 4 GB")
+            after = out.tell()
+            out.seek(first + at)
+            out.write(_LOCAL.pack(0x04034B50, 20, 0, 8, 0, _DOS_1980, member_crc, packed, length,
+                                  len(name_bytes), 0))
+            out.seek(after)
+            method = 8
+        else:
+            if member == "mimetype":
+                method, body = 0, data
+            else:
+                compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+                method, body = 8, compressor.compress(data) + compressor.flush()
+            member_crc, length, packed = zlib.crc32(data), len(data), len(body)
+            out.write(_LOCAL.pack(0x04034B50, 20, 0, method, 0, _DOS_1980, member_crc, packed, length,
+                                  len(name_bytes), 0) + name_bytes)
+            out.write(body)
         central.append(_CENTRAL.pack(0x02014B50, 0x0314, 20, 0, method, 0, _DOS_1980, member_crc, packed,
-                                     length, len(name_bytes), 0, 0, 0, 0, 0o644 << 16, out.tell()) + name_bytes)
-        out.write(_LOCAL.pack(0x04034B50, 20, 0, method, 0, _DOS_1980, member_crc, packed, length,
-                              len(name_bytes), 0) + name_bytes)
-        for b in body:
-            out.write(b)
-    offset = out.tell()
+                                     length, len(name_bytes), 0, 0, 0, 0, 0o644 << 16, at) + name_bytes)
+    offset = out.tell() - first
     for record in central:
         out.write(record)
-    out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), out.tell() - offset, offset, 0))
-    return out.getvalue()
+    out.write(_END.pack(0x06054B50, 0, 0, len(central), len(central), out.tell() - first - offset, offset, 0))
+    return out.tell() - first
 
 
 _PIECE = struct.Struct("<IQ")                       # a deflated piece's CRC-32 and length

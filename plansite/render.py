@@ -67,7 +67,7 @@ def plan_date(plan) -> str:
     return f"{day}T00:00:00+08:00"
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)   # links repeat within a page; bounded, a worker keeps it all build long
 def relative(from_page: str, target: str) -> str:
     """A link from the page at out_path `from_page` to site URL `target`, working from disk too."""
     target, _, fragment = target.partition("#")

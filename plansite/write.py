@@ -137,6 +137,15 @@ class Stage:
             raise OutputError(_named(exc, self.out_dir / path)) from None
         return size
 
+    def put_written(self, path: str, write) -> int:
+        """`put` for a file that write(file) writes into a seekable binary file (the whole site's
+        plans.ods, whose zip headers are filled in after its content). Its size."""
+        try:
+            with open(self._target(path), "wb") as out:
+                return write(out)
+        except OSError as exc:
+            raise OutputError(_named(exc, self.out_dir / path)) from None
+
     def keep(self, path: str) -> None:
         """The previous output's file for `path`, known to be unchanged (a hard link, or a copy where the
         file system cannot link); checked and counted by `claim`, like `put`."""
