@@ -267,7 +267,7 @@ class SiteParts:
         if form == "json":
             return data.bundle_entry(self.plan)
         rows = data.site_rows(self.plan, self.extras)
-        # the rows' XML, compressed on its own: the whole site's plans.ods joins these (odf_stream.one_sheet)
+        # the rows' XML, compressed on its own: the whole site's plans.ods joins these (odf_stream.write_one_sheet)
         return data.csv_rows(rows) if form == "csv" else odf_stream.deflated(odf_stream.rows_xml(rows))
 
     def get(self, form: str) -> bytes:

@@ -8,7 +8,7 @@ characters XML 1.0 cannot carry become U+FFFD), `<text:p/>` for an empty line, b
 that `package()` writes with fixed timestamps. Building the tree cost about two thirds of a
 200-plan build (issue 13).
 
-The whole site's plans.ods is the exception: `one_sheet` joins each plan's rows compressed apart
+The whole site's plans.ods is the exception: `write_one_sheet` joins each plan's rows compressed apart
 (`deflated`, kept in the build cache), so its members hold the same bytes but its compressed stream
 is its own, and one plan's edit does not compress 100 MB of XML again.
 """
@@ -120,7 +120,7 @@ def rows_xml(rows: list[list]) -> bytes:
 def deflated(data: bytes) -> bytes:
     """A piece of a zip member compressed on its own, its CRC-32 and length in front: raw deflate
     blocks ending on a byte boundary (Z_SYNC_FLUSH), so pieces compressed apart join into one member
-    (one_sheet) without being compressed again."""
+    (write_one_sheet) without being compressed again."""
     compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
     return _PIECE.pack(zlib.crc32(data), len(data)) + compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
