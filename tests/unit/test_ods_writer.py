@@ -143,3 +143,19 @@ def test_the_new_ods_reads_back_with_odfpy():
     doc = opendocument.load(io.BytesIO(downloads.ods_bytes(header, rows, "t")))
     read = doc.spreadsheet.getElementsByType(odftable.TableRow)
     assert len(read) == len(rows) + 1
+
+
+def test_the_site_wide_ods_written_into_a_file_piece_by_piece_is_the_same_bytes(tmp_path):
+    """`build` writes plans.ods straight into the staging folder, filling in content.xml's zip header
+    after its last piece (5,000 plans' sheet is never held whole): the bytes one_sheet gives."""
+    header, _rows = downloads.site_table(SEED + SHAPES)
+    extras = downloads.site_extras(SEED + SHAPES)
+    pieces = [odf_stream.deflated(odf_stream.rows_xml(downloads.site_rows(p, extras))) for p in SEED + SHAPES]
+    path = tmp_path / "plans.ods"
+    with open(path, "wb") as out:
+        size = odf_stream.write_one_sheet(out, "網", "具體作法", header, iter(pieces))
+    assert path.read_bytes() == odf_stream.one_sheet("網", "具體作法", header, iter(pieces))
+    assert size == path.stat().st_size
+    with zipfile.ZipFile(path) as written:
+        assert written.testzip() is None
+        assert written.namelist()[:3] == ["mimetype", "styles.xml", "content.xml"]
