@@ -3,6 +3,7 @@ makes, the preview folder holds exactly what a preview built from scratch holds,
 while an edit to one plan renders only the pages that show it."""
 from __future__ import annotations
 
+import os
 import pathlib
 import re
 import shutil
@@ -167,6 +168,14 @@ def test_build_takes_unchanged_pages_from_the_published_site_and_equals_a_fresh_
     assert record.digests, "the first build recorded its pages"
     tampered = out / "agencies" / agencies[2].name / "index.html"
     tampered.write_bytes(tampered.read_bytes().replace(b"</main>", b"<p>injected</p></main>"))
+    # a page changed in place with its size and modification time kept: its change time gives it away
+    quiet = out / "agencies" / agencies[2].name / sorted(agencies[2].glob("1*.yaml"))[0].stem / "index.html"
+    before = quiet.stat()
+    text = quiet.read_bytes()
+    assert b"<main" in text
+    quiet.write_bytes(text.replace(b"<main", b"<MAIN", 1))
+    os.utime(quiet, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (quiet.stat().st_size, quiet.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     rendered: list[str] = []
     real = incremental.Memo.render_changed
 
@@ -184,6 +193,7 @@ def test_build_takes_unchanged_pages_from_the_published_site_and_equals_a_fresh_
     reused = report.pages - len(rendered)
     assert f"頁面：{len(rendered)} 頁重新產生，{reused} 頁內容未變，沿用上次發布的檔案。" in " ".join(said)
     assert f"agencies/{agencies[2].name}/index.html" in rendered   # its bytes no longer match the record
+    assert quiet.relative_to(out).as_posix() in rendered
     assert not [p for p in rendered if p.startswith(f"agencies/{agencies[1].name}/")]
     assert f"agencies/{agencies[0].name}/{plan.stem}/index.html" in rendered and len(rendered) < report.pages
     got = _files(out)
