@@ -121,34 +121,58 @@ def render_pages(model: SiteModel, config: Config, env: jinja2.Environment, list
 
 
 def _render_into(state, start: int, stop: int) -> list:
-    """_render_some's pages written into the staging folder here: their paths and digests."""
-    from .incremental import file_digest  # noqa: PLC0415 - incremental imports this module
+    """_render_some's pages written into the staging folder here, piece by piece as they are rendered:
+    their paths and digests. A pillar page of 5,000 plans (10 MB) is never held whole: made whole, its
+    two million pieces and its text took 150 MB more in the worker for a moment."""
     from .write import WrittenFile  # noqa: PLC0415
 
     state, stage = state
+    pages, model, config, env, listing, absolute = state
     out = []
-    for path, data in _render_some(state, start, stop):
-        stage.put(path, data)
-        out.append(WrittenFile(path, file_digest(data)))
+    for page in pages[start:stop]:
+        digest = hashlib.blake2b(digest_size=16)
+        stage.put_pieces(page.out_path, _hashed(_page_pieces(page, model, config, env, listing, absolute), digest))
+        out.append(WrittenFile(page.out_path, digest.hexdigest()))   # incremental.file_digest of the bytes
+        page.data.forget()
     return out
+
+
+def _hashed(pieces, digest):
+    for piece in pieces:
+        digest.update(piece)
+        yield piece
 
 
 def _render_some(state, start: int, stop: int) -> list[tuple[str, bytes]]:
     pages, model, config, env, listing, absolute = state
     files = []
     for page in pages[start:stop]:
-        try:
-            template = env.get_template(f"pages/{page.kind}.html")
-            token = _LINKING.set((page, config.base_url, absolute))
-            try:
-                html = template.render(**_context(page, model, config, listing, absolute))
-            finally:
-                _LINKING.reset(token)
-        except jinja2.TemplateError as exc:
-            raise _template_failure(exc, config, page) from None
-        files.append((page.out_path, html.encode("utf-8")))
+        files.append((page.out_path, b"".join(_page_pieces(page, model, config, env, listing, absolute))))
         page.data.forget()
     return files
+
+
+PIECE_PARTS = 4096   # template output strings encoded together: a few hundred KB at a time
+
+
+def _page_pieces(page: Page, model: SiteModel, config: Config, env: jinja2.Environment, listing: dict,
+                 absolute: bool):
+    """The page's HTML as UTF-8, in pieces as the template makes it: the bytes template.render gives."""
+    try:
+        template = env.get_template(f"pages/{page.kind}.html")
+        token = _LINKING.set((page, config.base_url, absolute))
+        try:
+            parts: list[str] = []
+            for part in template.generate(**_context(page, model, config, listing, absolute)):
+                parts.append(part)
+                if len(parts) >= PIECE_PARTS:
+                    yield "".join(parts).encode("utf-8")
+                    parts.clear()
+            yield "".join(parts).encode("utf-8")
+        finally:
+            _LINKING.reset(token)
+    except jinja2.TemplateError as exc:
+        raise _template_failure(exc, config, page) from None
 
 
 def render_feeds(model: SiteModel, config: Config, env: jinja2.Environment, listing: dict) -> list[OutFile]:
