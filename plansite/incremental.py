@@ -242,7 +242,7 @@ class PublishedPages:
 
     A page whose key is unchanged is taken from the output folder when the file is the one recorded:
     the same regular file (inode), size, modification and change times as just after the publish
-    (`vouched`; the change time moves with any write, even one that sets the modification time back),
+    (`_identity`; the change time moves with any write, even one that sets the modification time back),
     else when its bytes hold the recorded digest. A file changed, removed or written by another build
     is rendered again, so a stale or damaged record only costs time. The record is written after a
     successful publish."""
