@@ -127,15 +127,7 @@ class Stage:
     def put_pieces(self, path: str, pieces) -> int:
         """`put` for a file written piece by piece as its pieces are made (the whole-site plans.csv and
         plans.json, 150 MB each at 5,000 plans, never held whole in memory). Its size."""
-        size = 0
-        try:
-            with open(self._target(path), "wb") as out:
-                for piece in pieces:
-                    out.write(piece)
-                    size += len(piece)
-        except OSError as exc:
-            raise OutputError(_named(exc, self.out_dir / path)) from None
-        return size
+        return self.put_written(path, lambda out: sum(map(out.write, pieces)))
 
     def put_written(self, path: str, write) -> int:
         """`put` for a file that write(file) writes into a seekable binary file (the whole site's
